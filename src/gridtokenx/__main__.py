@@ -1,0 +1,3 @@
+from gridtokenx.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,29 @@
+"""The ``gridtokenx`` command; each component adds its own subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gridtokenx.errors import GridTokenXError
+from gridtokenx.stack import cli as stack_cli
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gridtokenx", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    stack_cli.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except GridTokenXError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return code

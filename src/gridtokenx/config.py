@@ -1,0 +1,107 @@
+"""The platform's one configuration object.
+
+Every field can be overridden from the environment with the prefix ``GRIDTOKENX_`` and ``__``
+between a group and its field, for example ``GRIDTOKENX_POSTGRES__PORT=5433`` or
+``GRIDTOKENX_STATE_DIR=/srv/gridtokenx``. A ``.env`` file in the working directory is read too;
+``.env.example`` lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOOPBACK = "127.0.0.1"
+
+
+def _default_state_dir() -> Path:
+    # PostgreSQL runs as the unprivileged `postgres` user when we are root, and that user
+    # cannot enter /root, so root keeps its state in /var/lib.
+    if os.geteuid() == 0:
+        return Path("/var/lib/gridtokenx")
+    xdg_state = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(xdg_state) / "gridtokenx"
+
+
+class PostgresSettings(BaseModel):
+    host: str = LOOPBACK
+    port: int = 5432
+    database: str = "gridtokenx"
+    user: str = "gridtokenx"
+    password: str = "gridtokenx"  # noqa: S105 - development default for a loopback-only server
+
+    @property
+    def url(self) -> str:
+        """A libpq connection URL (``postgresql://user:password@host:port/database``)."""
+        return f"postgresql://{self.user}:{self.password}@{self.host}:{self.port}/{self.database}"
+
+
+class RedisSettings(BaseModel):
+    host: str = LOOPBACK
+    port: int = 6379
+
+    @property
+    def url(self) -> str:
+        return f"redis://{self.host}:{self.port}/0"
+
+
+class InfluxSettings(BaseModel):
+    host: str = LOOPBACK
+    port: int = 8086
+    rpc_port: int = 8088
+    database: str = "gridtokenx"
+    readings_retention: str = "30d"
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+
+class KafkaSettings(BaseModel):
+    host: str = LOOPBACK
+    port: int = 9092
+    controller_port: int = 9093
+    version: str = "4.3.1"
+    heap_mb: int = 1024
+    meter_readings_partitions: int = Field(default=6, ge=1)
+
+    @property
+    def bootstrap_servers(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+class StackSettings(BaseModel):
+    java_bin: str = "java"
+    maven_bin: str = "mvn"
+    min_free_disk_mb: int = 1024
+    health_timeout_s: float = 90.0
+    stop_timeout_s: float = 20.0
+
+
+class Settings(BaseSettings):
+    """All settings of every GridTokenX process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GRIDTOKENX_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    state_dir: Path = Field(default_factory=_default_state_dir)
+    cache_dir: Path = Field(default_factory=lambda: Path.home() / ".cache" / "gridtokenx")
+    postgres: PostgresSettings = PostgresSettings()
+    redis: RedisSettings = RedisSettings()
+    influx: InfluxSettings = InfluxSettings()
+    kafka: KafkaSettings = KafkaSettings()
+    stack: StackSettings = StackSettings()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once from the environment."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The local stack: installs, starts, provisions, checks and stops the platform's services."""

@@ -1,0 +1,20 @@
+"""Every service the stack manages, in start order (a service starts after those it needs).
+
+Components that run as processes of their own (chain node, ingestion, gateway, simulator, web)
+add their Service class here so that ``gridtokenx stack up`` brings up the whole platform.
+"""
+
+from __future__ import annotations
+
+from gridtokenx.stack.services.base import Service
+from gridtokenx.stack.services.influxdb import InfluxService
+from gridtokenx.stack.services.kafka import KafkaService
+from gridtokenx.stack.services.postgres import PostgresService
+from gridtokenx.stack.services.redis import RedisService
+
+SERVICE_TYPES: tuple[type[Service], ...] = (
+    PostgresService,
+    RedisService,
+    InfluxService,
+    KafkaService,
+)

@@ -1,0 +1,80 @@
+"""What every service managed by the stack provides.
+
+A service declares its version, ports and Debian packages, prepares its files (idempotently),
+says how to launch its process, provisions what the platform needs inside it once it is ready
+(databases, users, topics; again idempotently) and checks its own health.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from gridtokenx.config import Settings
+from gridtokenx.stack.process import LaunchSpec
+
+
+@dataclass(frozen=True)
+class ServicePort:
+    """A TCP port a service listens on, with the environment variable that moves it."""
+
+    label: str
+    host: str
+    port: int
+    setting: str
+
+
+class Service(ABC):
+    name: ClassVar[str]
+    version: ClassVar[str]
+    """The version the stack runs (major or major.minor); the compose file must match it."""
+    apt_packages: ClassVar[tuple[str, ...]] = ()
+    run_as_user: ClassVar[str | None] = None
+    """Account to run as when the stack runs as root."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @property
+    def home(self) -> Path:
+        """This service's own folder in the stack's state directory."""
+        return self.settings.state_dir / self.name
+
+    @abstractmethod
+    def ports(self) -> list[ServicePort]: ...
+
+    def prepare(self) -> None:  # noqa: B027 - most services need no preparation
+        """Create folders, configuration and initial data; safe to call on every start."""
+
+    @abstractmethod
+    def launch_spec(self) -> LaunchSpec: ...
+
+    def check_ready(self) -> None:
+        """Raise HealthCheckFailed until the process accepts requests (before provisioning)."""
+        self.check_health()
+
+    def provision(self) -> None:  # noqa: B027 - most services need no provisioning
+        """Create what the platform needs inside the running service; idempotent."""
+
+    @abstractmethod
+    def check_health(self) -> None:
+        """Raise HealthCheckFailed unless a real request round trip succeeds."""
+
+    def _base_env(self) -> dict[str, str]:
+        return {key: os.environ[key] for key in ("PATH", "LANG", "TZ") if key in os.environ}
+
+    def _own_home(self) -> None:
+        """Give the service's folder to its run-as account (only when the stack runs as root)."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        if self.run_as_user is None or os.geteuid() != 0:
+            return
+        account = pwd.getpwnam(self.run_as_user)
+        for folder, _, files in os.walk(self.home):
+            shutil.chown(folder, account.pw_uid, account.pw_gid)
+            for name in files:
+                shutil.chown(os.path.join(folder, name), account.pw_uid, account.pw_gid)

@@ -1,0 +1,150 @@
+"""PostgreSQL 15 from Debian, with its cluster in the stack's state directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from gridtokenx.stack.errors import HealthCheckFailed, PrerequisiteError, ServiceStartError
+from gridtokenx.stack.process import LaunchSpec
+from gridtokenx.stack.services.base import Service, ServicePort
+
+_BIN_DIR = Path("/usr/lib/postgresql/15/bin")
+_CONNECT_TIMEOUT_S = 3
+
+
+class PostgresService(Service):
+    name = "postgres"
+    version = "15"
+    apt_packages = ("postgresql-15",)
+    run_as_user = "postgres"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.home / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.home / "run"
+
+    def ports(self) -> list[ServicePort]:
+        pg = self.settings.postgres
+        return [ServicePort("sql", pg.host, pg.port, "GRIDTOKENX_POSTGRES__PORT")]
+
+    def prepare(self) -> None:
+        self._ensure_reachable_by_run_as_user()
+        self.socket_dir.mkdir(parents=True, exist_ok=True)
+        if not (self.data_dir / "PG_VERSION").exists():
+            shutil.rmtree(self.data_dir, ignore_errors=True)  # a half-made cluster from a crash
+            self.data_dir.mkdir(parents=True)
+            self._own_home()
+            self._initdb()
+        self._own_home()
+
+    def _initdb(self) -> None:
+        result = subprocess.run(
+            [
+                str(_BIN_DIR / "initdb"),
+                "--pgdata",
+                str(self.data_dir),
+                "--username=postgres",
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "--encoding=UTF8",
+                "--no-locale",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            user=self.run_as_user if os.geteuid() == 0 else None,
+        )
+        if result.returncode != 0:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            raise ServiceStartError(f"postgres: initdb failed: {result.stderr.strip()}")
+
+    def _ensure_reachable_by_run_as_user(self) -> None:
+        if os.geteuid() != 0:
+            return
+        for folder in [self.home, *self.home.parents]:
+            if folder.exists() and not folder.stat().st_mode & 0o001:
+                raise PrerequisiteError(
+                    f"postgres runs as user {self.run_as_user!r}, which cannot enter {folder}: "
+                    "set GRIDTOKENX_STATE_DIR to a folder that other users can traverse "
+                    "(the default for root is /var/lib/gridtokenx)"
+                )
+
+    def launch_spec(self) -> LaunchSpec:
+        pg = self.settings.postgres
+        return LaunchSpec(
+            argv=(
+                str(_BIN_DIR / "postgres"),
+                "-D",
+                str(self.data_dir),
+                "-c",
+                f"listen_addresses={pg.host}",
+                "-c",
+                f"port={pg.port}",
+                "-c",
+                f"unix_socket_directories={self.socket_dir}",
+                "-c",
+                "max_connections=200",
+            ),
+            cwd=self.home,
+            env=self._base_env(),
+            user=self.run_as_user,
+        )
+
+    def _superuser_connection(self) -> psycopg.Connection[tuple[object, ...]]:
+        return psycopg.connect(
+            host=str(self.socket_dir),
+            port=self.settings.postgres.port,
+            user="postgres",
+            dbname="postgres",
+            connect_timeout=_CONNECT_TIMEOUT_S,
+            autocommit=True,
+        )
+
+    def check_ready(self) -> None:
+        try:
+            with self._superuser_connection() as connection:
+                connection.execute("SELECT 1")
+        except psycopg.Error as exc:
+            raise HealthCheckFailed(f"postgres: {exc}".strip()) from exc
+
+    def provision(self) -> None:
+        pg = self.settings.postgres
+        with self._superuser_connection() as connection:
+            role_exists = connection.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", (pg.user,)
+            ).fetchone()
+            verb = sql.SQL("ALTER") if role_exists else sql.SQL("CREATE")
+            connection.execute(
+                sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
+                    verb, sql.Identifier(pg.user), sql.Literal(pg.password)
+                )
+            )
+            database_exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (pg.database,)
+            ).fetchone()
+            if not database_exists:
+                connection.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(
+                        sql.Identifier(pg.database), sql.Identifier(pg.user)
+                    )
+                )
+
+    def check_health(self) -> None:
+        try:
+            with psycopg.connect(
+                self.settings.postgres.url, connect_timeout=_CONNECT_TIMEOUT_S
+            ) as connection:
+                row = connection.execute("SELECT 1").fetchone()
+        except psycopg.Error as exc:
+            raise HealthCheckFailed(f"postgres: {exc}".strip()) from exc
+        if row != (1,):
+            raise HealthCheckFailed(f"postgres: SELECT 1 returned {row!r}")

@@ -1,0 +1,31 @@
+"""The platform's Kafka topics, declared once; the stack creates them and grows their partitions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gridtokenx.config import KafkaSettings
+
+METER_READINGS = "meter-readings"
+STACK_HEALTH = "stack-health"
+
+_DAY_MS = 24 * 60 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    name: str
+    partitions: int
+    config: dict[str, str] = field(default_factory=dict)
+
+
+def declared_topics(kafka: KafkaSettings) -> list[TopicSpec]:
+    return [
+        TopicSpec(
+            METER_READINGS,
+            kafka.meter_readings_partitions,
+            {"retention.ms": str(7 * _DAY_MS), "compression.type": "producer"},
+        ),
+        # One partition keeps the health round trip to a single, cheap consumer assignment.
+        TopicSpec(STACK_HEALTH, 1, {"retention.ms": str(60 * 60 * 1000)}),
+    ]
