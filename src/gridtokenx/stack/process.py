@@ -49,6 +49,12 @@ def _read_stat(pid: int) -> tuple[str, int] | None:
     return fields[0], int(fields[19])
 
 
+def is_alive(pid: int) -> bool:
+    """True while a process with this pid exists and is not a zombie."""
+    stat = _read_stat(pid)
+    return stat is not None and stat[0] not in ("Z", "X")
+
+
 def is_running(record: ProcessRecord) -> bool:
     """True while the recorded process is alive (not a zombie) and is the one we started."""
     stat = _read_stat(record.pid)
@@ -96,7 +102,7 @@ def terminate(record: ProcessRecord, timeout_s: float) -> None:
 
 def kill_orphaned_group(record: ProcessRecord) -> None:
     """SIGKILL what is left of a dead leader's process group."""
-    if _read_stat(record.pid) is None:
+    if not is_alive(record.pid):
         _signal_session(record.pid, signal.SIGKILL)
 
 

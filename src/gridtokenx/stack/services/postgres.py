@@ -11,7 +11,7 @@ import psycopg
 from psycopg import sql
 
 from gridtokenx.stack.errors import HealthCheckFailed, PrerequisiteError, ServiceStartError
-from gridtokenx.stack.process import LaunchSpec
+from gridtokenx.stack.process import LaunchSpec, is_alive
 from gridtokenx.stack.services.base import Service, ServicePort
 
 _BIN_DIR = Path("/usr/lib/postgresql/15/bin")
@@ -44,7 +44,20 @@ class PostgresService(Service):
             self.data_dir.mkdir(parents=True)
             self._own_home()
             self._initdb()
+        self._remove_stale_locks()
         self._own_home()
+
+    def _remove_stale_locks(self) -> None:
+        # After a kill -9 the postmaster's lock files outlive it; PostgreSQL refuses to start
+        # while the pid in them exists, and a dead postmaster can linger as an unreaped zombie.
+        port = self.settings.postgres.port
+        for lock in (self.data_dir / "postmaster.pid", self.socket_dir / f".s.PGSQL.{port}.lock"):
+            try:
+                pid = int(lock.read_text().splitlines()[0])
+            except (FileNotFoundError, IndexError, ValueError):
+                continue
+            if not is_alive(pid):
+                lock.unlink(missing_ok=True)
 
     def _initdb(self) -> None:
         result = subprocess.run(
