@@ -1,0 +1,161 @@
+"""Core domain types of GridTokenX: units, exact money maths, UTC time and meter ids.
+
+A pure core: standard library only, no I/O, no ``float``. Every other component (telemetry,
+the on-chain client, the matching engine, the gateway) takes its units and arithmetic from here,
+so that the Python side and the on-chain C programs compute the same base units.
+
+- :mod:`~gridtokenx.core.units`: the units (Wh, GXT and USDC base units, price per kWh, basis
+  points), their ``NewType`` s and the exact Wh <-> GXT conversions.
+- :mod:`~gridtokenx.core.money`: decimal strings, the notional of a trade with explicit
+  rounding, fee splits, and the proof that escrow, fills, fees and refunds conserve base units.
+- :mod:`~gridtokenx.core.u64`: checked u64 arithmetic, the contract the C programs share.
+- :mod:`~gridtokenx.core.time`: aware UTC datetimes and unix seconds/milliseconds.
+- :mod:`~gridtokenx.core.ids`: meter ids as UUIDs and their 16-byte on-chain form.
+- :mod:`~gridtokenx.core.errors`: the errors, all under ``CoreError``.
+"""
+
+from __future__ import annotations
+
+from gridtokenx.core.errors import (
+    AmountParseError,
+    CoreError,
+    FractionalWhError,
+    InvalidAmountError,
+    InvalidFeeError,
+    MeterIdError,
+    TimestampError,
+    U64OverflowError,
+)
+from gridtokenx.core.ids import (
+    METER_ID_LEN,
+    MeterId,
+    meter_id_from_bytes,
+    meter_id_to_bytes,
+    new_meter_id,
+    parse_meter_id,
+)
+from gridtokenx.core.money import (
+    Rounding,
+    escrow_for_bid,
+    format_amount,
+    format_gxt,
+    format_price_per_kwh,
+    format_usdc,
+    parse_amount,
+    parse_gxt,
+    parse_price_per_kwh,
+    parse_usdc,
+    payment_for_fill,
+    quote_amount,
+    split_fee,
+)
+from gridtokenx.core.time import (
+    UNIX_EPOCH,
+    ensure_utc,
+    from_unix_millis,
+    from_unix_seconds,
+    to_unix_millis,
+    to_unix_seconds,
+    utc_now,
+)
+from gridtokenx.core.u64 import (
+    U64_MAX,
+    U128_MAX,
+    checked_add_u64,
+    checked_mul_u64,
+    checked_sub_u64,
+    checked_u64,
+    mul_div_ceil,
+    mul_div_floor,
+)
+from gridtokenx.core.units import (
+    BPS_DENOMINATOR,
+    GXT_BASE_UNITS_PER_KWH,
+    GXT_BASE_UNITS_PER_WH,
+    GXT_DECIMALS,
+    MAX_ENERGY_WH_AS_GXT,
+    MAX_FEE_BPS,
+    USDC_BASE_UNITS_PER_USDC,
+    USDC_DECIMALS,
+    WH_PER_KWH,
+    EnergyWh,
+    FeeBps,
+    GxtAmount,
+    PricePerKwh,
+    UsdcAmount,
+    checked_energy_wh,
+    checked_fee_bps,
+    checked_gxt_amount,
+    checked_price_per_kwh,
+    checked_usdc_amount,
+    gxt_to_wh,
+    gxt_to_wh_floor,
+    wh_to_gxt,
+)
+
+__all__ = [
+    "BPS_DENOMINATOR",
+    "GXT_BASE_UNITS_PER_KWH",
+    "GXT_BASE_UNITS_PER_WH",
+    "GXT_DECIMALS",
+    "MAX_ENERGY_WH_AS_GXT",
+    "MAX_FEE_BPS",
+    "METER_ID_LEN",
+    "U64_MAX",
+    "U128_MAX",
+    "UNIX_EPOCH",
+    "USDC_BASE_UNITS_PER_USDC",
+    "USDC_DECIMALS",
+    "WH_PER_KWH",
+    "AmountParseError",
+    "CoreError",
+    "EnergyWh",
+    "FeeBps",
+    "FractionalWhError",
+    "GxtAmount",
+    "InvalidAmountError",
+    "InvalidFeeError",
+    "MeterId",
+    "MeterIdError",
+    "PricePerKwh",
+    "Rounding",
+    "TimestampError",
+    "U64OverflowError",
+    "UsdcAmount",
+    "checked_add_u64",
+    "checked_energy_wh",
+    "checked_fee_bps",
+    "checked_gxt_amount",
+    "checked_mul_u64",
+    "checked_price_per_kwh",
+    "checked_sub_u64",
+    "checked_u64",
+    "checked_usdc_amount",
+    "ensure_utc",
+    "escrow_for_bid",
+    "format_amount",
+    "format_gxt",
+    "format_price_per_kwh",
+    "format_usdc",
+    "from_unix_millis",
+    "from_unix_seconds",
+    "gxt_to_wh",
+    "gxt_to_wh_floor",
+    "meter_id_from_bytes",
+    "meter_id_to_bytes",
+    "mul_div_ceil",
+    "mul_div_floor",
+    "new_meter_id",
+    "parse_amount",
+    "parse_gxt",
+    "parse_meter_id",
+    "parse_price_per_kwh",
+    "parse_usdc",
+    "payment_for_fill",
+    "quote_amount",
+    "split_fee",
+    "to_unix_millis",
+    "to_unix_seconds",
+    "utc_now",
+    "wh_to_gxt",
+]
