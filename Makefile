@@ -36,4 +36,7 @@ pytest: venv
 
 test: venv
 	$(GRIDTOKENX) stack up
+	$(MAKE) programs
 	$(MAKE) lint typecheck pytest
+
+include programs/programs.mk

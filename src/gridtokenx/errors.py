@@ -17,9 +17,32 @@ user can do about it::
     │   ├── AmountParseError       a decimal string is not a valid GXT/USDC amount or price
     │   ├── TimestampError         a timestamp is naive, not UTC, or out of range
     │   └── MeterIdError           a meter id is not a canonical UUID or 16 bytes, or is nil/max
-    └── ChainNodeError             gridtokenx.chain.node.errors: the local chain node failed
-        ├── ChainStateError        the node's state directory is unreadable or incompatible
-        └── RpcError               a request answered with a JSON-RPC error object
+    ├── ReadingFormatError         gridtokenx.telemetry.reading: bytes are not a valid reading
+    │   ├── ReadingLengthError     a message is not exactly 56 bytes
+    │   ├── ReadingDomainTagError  a message does not start with GRIDTOKENX:RDG:1
+    │   └── ReadingRangeError      a field, key or signature is out of range or mis-sized
+    ├── SimulatorError             gridtokenx.simulator.errors: the simulator was misused
+    │   ├── FleetConfigError       a fleet, site, topology or clock setting is out of range
+    │   └── TickError              a tick does not follow the previous one or is too long
+    ├── ChainNodeError             gridtokenx.chain.node.errors: the local chain node failed
+    │   ├── ChainStateError        the node's state directory is unreadable or incompatible
+    │   └── RpcError               a request answered with a JSON-RPC error object
+    ├── AnchorCodecError           gridtokenx.chain.anchor.errors: bytes are not the expected
+    │                              account or instruction (Anchor discriminator + Borsh layout)
+    ├── ProgramFailedError         gridtokenx.chain.anchor.program_errors: a program refused an
+    │                              instruction with one of its declared error codes (code, logs)
+    ├── DeployError                gridtokenx.chain.deploy.errors: a program was not deployed
+    │   ├── TransactionTooLargeError     a deploy transaction exceeds the 1,232-byte packet
+    │   └── DeployTransactionFailedError the runtime rejected a deploy transaction
+    └── SbfError                   gridtokenx.sbf.errors: an on-chain program was not linked
+        ├── ObjectFormatError      an input is not an ELF64 little-endian BPF relocatable object
+        ├── WritableDataError      writable globals (.data, .bss, common), which SBPFv0 lacks
+        ├── UnsupportedRelocationError  a relocation with no SBPFv0 meaning (e.g. ABS32)
+        ├── UnknownSyscallError    a call to a name no object defines and no syscall has
+        ├── UndefinedSymbolError   a data reference to a symbol no object defines
+        ├── DuplicateSymbolError   two objects define the same global
+        ├── MissingEntrypointError no global function `entrypoint`
+        └── ForbiddenInstructionError  ALU32/JMP32 in the linked .text
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""GridTokenX on Solana: the local chain node, program deployment and clients."""

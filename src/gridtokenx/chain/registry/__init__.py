@@ -1,0 +1,1 @@
+"""Client of the Registry program: users, meters and minting GXT from signed readings."""

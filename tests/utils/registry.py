@@ -1,0 +1,254 @@
+"""A Registry program deployed in LiteSVM through the upgradeable loader, with its GXT mint."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from solders.instruction import Instruction
+from solders.keypair import Keypair
+from solders.litesvm import LiteSVM
+from solders.pubkey import Pubkey
+from solders.system_program import CreateAccountParams, create_account
+from solders.token import ID as TOKEN_PROGRAM_ID
+from solders.transaction import Transaction
+from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
+from spl.token.instructions import (
+    create_associated_token_account,
+    get_associated_token_address,
+    initialize_mint,
+)
+from spl.token.models import InitializeMintParams
+
+from gridtokenx.chain.anchor.program_errors import failed_custom_code
+from gridtokenx.chain.deploy import LiteSvmSubmitter, deploy_program
+from gridtokenx.chain.ed25519 import SignedMessage
+from gridtokenx.chain.program_ids import REGISTRY, local_program_keypair
+from gridtokenx.chain.registry.accounts import MeterAccount, MeterKind, UserRole
+from gridtokenx.chain.registry.errors import RegistryErrorCode
+from gridtokenx.chain.registry.instructions import Initialize, RegisterMeter, RegisterUser
+from gridtokenx.chain.registry.minting import MintRequest, mint_instructions
+from gridtokenx.chain.registry.pda import (
+    config_address,
+    meter_address,
+    mint_authority_address,
+    user_address,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SOL = 1_000_000_000
+MINT_LEN = 82
+READING_TAG = b"GRIDTOKENX:RDG:1"
+
+Result = TransactionMetadata | FailedTransactionMetadata
+
+
+def build_program(name: str) -> bytes:
+    """The program as `make programs` builds it (up to date after this call)."""
+    subprocess.run(["make", "-s", "programs"], cwd=REPO_ROOT, check=True, capture_output=True)
+    return (REPO_ROOT / "build" / "programs" / f"{name}.so").read_bytes()
+
+
+def reading_message(meter_id: bytes, export_wh: int, import_wh: int, timestamp_ms: int) -> bytes:
+    return READING_TAG + meter_id + struct.pack("<QQq", export_wh, import_wh, timestamp_ms)
+
+
+def sign_reading(
+    device: Keypair, meter_id: bytes, export_wh: int, import_wh: int, timestamp_ms: int
+) -> SignedMessage:
+    message = reading_message(meter_id, export_wh, import_wh, timestamp_ms)
+    return SignedMessage(bytes(device.pubkey()), bytes(device.sign_message(message)), message)
+
+
+def error_code(result: Result) -> int | None:
+    """The custom program error a failed transaction ended with (None if it succeeded)."""
+    if isinstance(result, TransactionMetadata):
+        return None
+    failed = failed_custom_code(result.err())
+    assert failed is not None, f"not a program error: {result.err()} {result.meta().logs()}"
+    return failed[1]
+
+
+@dataclass
+class Meter:
+    meter_id: bytes
+    owner: Keypair
+    device: Keypair
+    token_account: Pubkey
+
+
+@dataclass
+class RegistryHarness:
+    svm: LiteSVM
+    operator: Keypair
+    program_id: Pubkey
+    gxt_mint: Pubkey
+    _nonce: int = field(default=0)
+
+    @classmethod
+    def deploy(cls, program_bytes: bytes) -> RegistryHarness:
+        svm = LiteSVM()
+        operator = Keypair()
+        svm.airdrop(operator.pubkey(), 100 * SOL)
+        program = local_program_keypair(REGISTRY)
+        deploy_program(LiteSvmSubmitter(svm), operator, program, program_bytes)
+        program_id = program.pubkey()
+        mint = Keypair()
+        harness = cls(svm, operator, program_id, mint.pubkey())
+        mint_authority = mint_authority_address(program_id)[0]
+        harness.expect_ok(harness.create_mint(mint, mint_authority), [mint])
+        harness.expect_ok(
+            [
+                Initialize().instruction(
+                    program_id,
+                    {
+                        "config": config_address(program_id)[0],
+                        "authority": operator.pubkey(),
+                        "gxt_mint": mint.pubkey(),
+                        "mint_authority": mint_authority,
+                    },
+                )
+            ]
+        )
+        return harness
+
+    def create_mint(self, mint: Keypair, authority: Pubkey, decimals: int = 6) -> list[Instruction]:
+        rent = self.svm.minimum_balance_for_rent_exemption(MINT_LEN)
+        return [
+            create_account(
+                CreateAccountParams(
+                    from_pubkey=self.operator.pubkey(),
+                    to_pubkey=mint.pubkey(),
+                    lamports=rent,
+                    space=MINT_LEN,
+                    owner=TOKEN_PROGRAM_ID,
+                )
+            ),
+            initialize_mint(
+                InitializeMintParams(
+                    decimals=decimals,
+                    program_id=TOKEN_PROGRAM_ID,
+                    mint=mint.pubkey(),
+                    mint_authority=authority,
+                )
+            ),
+        ]
+
+    def send(
+        self,
+        instructions: Sequence[Instruction],
+        signers: Sequence[Keypair] = (),
+        payer: Keypair | None = None,
+    ) -> Result:
+        """Send with the operator paying, or ``payer`` (then the operator signs nothing)."""
+        payer = payer or self.operator
+        # A fresh blockhash per transaction keeps identical retries from being deduplicated.
+        self.svm.expire_blockhash()
+        transaction = Transaction.new_signed_with_payer(
+            list(instructions),
+            payer.pubkey(),
+            [payer, *[signer for signer in signers if signer != payer]],
+            self.svm.latest_blockhash(),
+        )
+        return self.svm.send_transaction(transaction)
+
+    def expect_ok(
+        self, instructions: Sequence[Instruction], signers: Sequence[Keypair] = ()
+    ) -> TransactionMetadata:
+        result = self.send(instructions, signers)
+        assert isinstance(result, TransactionMetadata), (result.err(), result.meta().logs())
+        return result
+
+    def expect_error(
+        self,
+        code: RegistryErrorCode,
+        instructions: Sequence[Instruction],
+        signers: Sequence[Keypair] = (),
+        payer: Keypair | None = None,
+    ) -> None:
+        result = self.send(instructions, signers, payer)
+        assert isinstance(result, FailedTransactionMetadata), "the transaction succeeded"
+        assert error_code(result) == code, (result.err(), result.meta().logs())
+
+    def funded(self) -> Keypair:
+        wallet = Keypair()
+        self.svm.airdrop(wallet.pubkey(), 10 * SOL)
+        return wallet
+
+    def register_user_instruction(self, wallet: Pubkey, role: int) -> Instruction:
+        return RegisterUser(role=role).instruction(
+            self.program_id, {"user": user_address(self.program_id, wallet)[0], "wallet": wallet}
+        )
+
+    def register_meter_instruction(
+        self, owner: Pubkey, meter_id: bytes, device: Pubkey, kind: int = MeterKind.SOLAR
+    ) -> Instruction:
+        return RegisterMeter(
+            meter_id=meter_id, device_pubkey=device, kind=kind, zone=7
+        ).instruction(
+            self.program_id,
+            {
+                "meter": meter_address(self.program_id, meter_id)[0],
+                "owner": owner,
+                "owner_user": user_address(self.program_id, owner)[0],
+                "config": config_address(self.program_id)[0],
+                "authority": self.operator.pubkey(),
+            },
+        )
+
+    def token_account(self, owner: Pubkey) -> Pubkey:
+        address = get_associated_token_address(owner, self.gxt_mint)
+        if self.svm.get_account(address) is None:
+            self.expect_ok(
+                [create_associated_token_account(self.operator.pubkey(), owner, self.gxt_mint)]
+            )
+        return address
+
+    def new_meter(self, owner: Keypair | None = None) -> Meter:
+        owner = owner or self.funded()
+        if self.svm.get_account(user_address(self.program_id, owner.pubkey())[0]) is None:
+            self.expect_ok(
+                [self.register_user_instruction(owner.pubkey(), UserRole.PROSUMER)], [owner]
+            )
+        meter_id = uuid.uuid4().bytes
+        device = Keypair()
+        self.expect_ok(
+            [self.register_meter_instruction(owner.pubkey(), meter_id, device.pubkey())], [owner]
+        )
+        return Meter(meter_id, owner, device, self.token_account(owner.pubkey()))
+
+    def mint(
+        self, readings: Sequence[tuple[Meter, SignedMessage]], destination: Pubkey | None = None
+    ) -> list[Instruction]:
+        return mint_instructions(
+            self.program_id,
+            self.gxt_mint,
+            [
+                MintRequest(meter.meter_id, destination or meter.token_account, signed)
+                for meter, signed in readings
+            ],
+        )
+
+    def meter_state(self, meter: Meter) -> MeterAccount:
+        account = self.svm.get_account(meter_address(self.program_id, meter.meter_id)[0])
+        assert account is not None
+        return MeterAccount.decode(bytes(account.data))
+
+    def balance(self, token_account: Pubkey) -> int:
+        account = self.svm.get_account(token_account)
+        assert account is not None
+        return int.from_bytes(bytes(account.data)[64:72], "little")
+
+    def supply(self) -> int:
+        account = self.svm.get_account(self.gxt_mint)
+        assert account is not None
+        return int.from_bytes(bytes(account.data)[36:44], "little")
+
+    def snapshot(self, addresses: Sequence[Pubkey]) -> list[tuple[int, bytes] | None]:
+        """Lamports and data of each account, to prove a failed instruction changed nothing."""
+        accounts = [self.svm.get_account(address) for address in addresses]
+        return [None if a is None else (a.lamports, bytes(a.data)) for a in accounts]
