@@ -59,3 +59,23 @@ def test_down_forgets_dead_processes(tmp_path: Path) -> None:
 def test_meter_readings_topic_has_at_least_six_partitions() -> None:
     topics = {topic.name: topic for topic in declared_topics(Settings().kafka)}
     assert topics[METER_READINGS].partitions >= 6
+
+
+def test_logs_prints_the_tail_of_a_service_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gridtokenx.cli import main
+    from gridtokenx.config import get_settings
+
+    monkeypatch.setenv("GRIDTOKENX_STATE_DIR", str(tmp_path / "state"))
+    get_settings.cache_clear()
+    try:
+        assert main(["stack", "logs", "redis"]) == 0
+        assert "redis has written no log yet" in capsys.readouterr().out
+        log = tmp_path / "state" / "logs" / "redis.log"
+        log.parent.mkdir(parents=True)
+        log.write_text("".join(f"line {n}\n" for n in range(100)))
+        assert main(["stack", "logs", "redis", "-n", "3"]) == 0
+        assert capsys.readouterr().out == "line 97\nline 98\nline 99\n"
+    finally:
+        get_settings.cache_clear()
