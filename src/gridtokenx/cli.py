@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from gridtokenx.db import cli as db_cli
 from gridtokenx.errors import GridTokenXError
 from gridtokenx.stack import cli as stack_cli
 
@@ -14,6 +15,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gridtokenx", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     stack_cli.register(commands)
+    db_cli.register(commands)
     return parser
 
 

@@ -1,7 +1,7 @@
 """Bring the declared services up, report their status and stop them.
 
-``up`` is idempotent: healthy services are left alone; a service whose process died or stopped
-answering is (re)started; if anything fails, whatever this call started is stopped again, so a
+``up`` is idempotent: healthy services keep running (and are provisioned again, which is
+idempotent); a service whose process died or stopped answering is (re)started; if anything fails, whatever this call started is stopped again, so a
 failed ``up`` leaves nothing half-started behind.
 """
 
@@ -128,6 +128,9 @@ class StackManager:
         for service in selected:
             current = self._status_of(service)
             if current.state is ServiceState.HEALTHY:
+                # Provisioning is idempotent: a running stack picks up new databases,
+                # migrations and topics without a restart.
+                service.provision()
                 progress(f"{service.name}: healthy (pid {current.pid})")
                 continue
             if current.state is ServiceState.UNHEALTHY:

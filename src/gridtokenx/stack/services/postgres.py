@@ -10,6 +10,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from gridtokenx.db.migrate import upgrade_to_head
 from gridtokenx.stack.errors import HealthCheckFailed, PrerequisiteError, ServiceStartError
 from gridtokenx.stack.process import LaunchSpec, is_alive
 from gridtokenx.stack.services.base import Service, ServicePort
@@ -137,7 +138,7 @@ class PostgresService(Service):
             ).fetchone()
             verb = sql.SQL("ALTER") if role_exists else sql.SQL("CREATE")
             connection.execute(
-                sql.SQL("{} ROLE {} LOGIN PASSWORD {}").format(
+                sql.SQL("{} ROLE {} LOGIN CREATEDB PASSWORD {}").format(
                     verb, sql.Identifier(pg.user), sql.Literal(pg.password)
                 )
             )
@@ -150,6 +151,7 @@ class PostgresService(Service):
                         sql.Identifier(pg.database), sql.Identifier(pg.user)
                     )
                 )
+        upgrade_to_head(pg.url)
 
     def check_health(self) -> None:
         try:
