@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 import subprocess
 import uuid
 from collections.abc import Sequence
@@ -38,11 +37,13 @@ from gridtokenx.chain.registry.pda import (
     mint_authority_address,
     user_address,
 )
+from gridtokenx.chain.svm import execute
+from gridtokenx.core.ids import meter_id_from_bytes
+from gridtokenx.telemetry.reading import ReadingMessage, encode_reading
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SOL = 1_000_000_000
 MINT_LEN = 82
-READING_TAG = b"GRIDTOKENX:RDG:1"
 
 Result = TransactionMetadata | FailedTransactionMetadata
 
@@ -54,7 +55,14 @@ def build_program(name: str) -> bytes:
 
 
 def reading_message(meter_id: bytes, export_wh: int, import_wh: int, timestamp_ms: int) -> bytes:
-    return READING_TAG + meter_id + struct.pack("<QQq", export_wh, import_wh, timestamp_ms)
+    return encode_reading(
+        ReadingMessage(
+            meter_id=meter_id_from_bytes(meter_id),
+            export_wh=export_wh,
+            import_wh=import_wh,
+            timestamp_ms=timestamp_ms,
+        )
+    )
 
 
 def sign_reading(
@@ -154,7 +162,7 @@ class RegistryHarness:
             [payer, *[signer for signer in signers if signer != payer]],
             self.svm.latest_blockhash(),
         )
-        return self.svm.send_transaction(transaction)
+        return execute(self.svm, transaction)
 
     def expect_ok(
         self, instructions: Sequence[Instruction], signers: Sequence[Keypair] = ()

@@ -8,6 +8,7 @@ from solders.transaction import Transaction
 from solders.transaction_metadata import FailedTransactionMetadata
 
 from gridtokenx.chain.deploy.errors import DeployTransactionFailedError
+from gridtokenx.chain.svm import execute
 
 
 class LiteSvmSubmitter:
@@ -23,7 +24,7 @@ class LiteSvmSubmitter:
         return self._svm.minimum_balance_for_rent_exemption(data_len)
 
     def submit(self, transaction: Transaction, purpose: str) -> None:
-        result = self._svm.send_transaction(transaction)
+        result = execute(self._svm, transaction)
         if isinstance(result, FailedTransactionMetadata):
             logs = "\n".join(result.meta().logs())
             raise DeployTransactionFailedError(

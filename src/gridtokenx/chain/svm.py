@@ -1,0 +1,48 @@
+"""Running transactions in an in-process LiteSVM without corrupting the process's floats.
+
+LiteSVM (solders 0.29) can return with the x87 FPU's register stack marked in use, as code that
+touched MMX registers without EMMS leaves it (seen after creating an associated token account).
+glibc's ``fmod`` computes with the x87 unit, so from then on every float ``%`` in the process —
+Python's and numpy's — yields NaN. :func:`execute` runs EMMS after each transaction to put the
+unit back; ``tests/chain/test_svm.py`` reproduces the fault.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import mmap
+import platform
+from collections.abc import Callable
+from functools import cache
+
+from solders.litesvm import LiteSVM
+from solders.transaction import Transaction, VersionedTransaction
+from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
+
+_EMMS_RET = b"\x0f\x77\xc3"  # emms; ret
+
+
+@cache
+def _emms() -> Callable[[], None]:
+    if platform.machine() not in ("x86_64", "AMD64"):
+        return lambda: None
+    page = mmap.mmap(-1, mmap.PAGESIZE, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)
+    page.write(_EMMS_RET)
+    function = ctypes.CFUNCTYPE(None)(ctypes.addressof(ctypes.c_char.from_buffer(page)))
+    # The page must outlive the function pointer; keep it referenced from the closure.
+    return lambda: (function(), page)[0]
+
+
+def clear_x87_state() -> None:
+    """Mark the x87 register stack empty again (EMMS)."""
+    _emms()()
+
+
+def execute(
+    svm: LiteSVM, transaction: Transaction | VersionedTransaction
+) -> TransactionMetadata | FailedTransactionMetadata:
+    """``svm.send_transaction`` that leaves the process's floating point intact."""
+    try:
+        return svm.send_transaction(transaction)
+    finally:
+        clear_x87_state()

@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from solders.keypair import Keypair
+
+from gridtokenx.core.ids import MeterId
+from gridtokenx.telemetry.envelope import encode_envelope
+from gridtokenx.telemetry.reading import READING_DOMAIN_TAG, ReadingMessage, encode_reading
+from gridtokenx.telemetry.signatures import verify_each
+from gridtokenx.telemetry.validation import (
+    Accepted,
+    Duplicate,
+    MeterProfile,
+    Rejected,
+    RejectReason,
+    ValidationPolicy,
+    Watermark,
+    validate_records,
+)
+
+NOW_MS = 1_800_000_000_000
+
+
+class Fleet:
+    def __init__(self, count: int = 2, max_w: int = 10_000) -> None:
+        self.devices = {uuid.uuid4(): Keypair() for _ in range(count)}
+        self.profiles = {
+            meter: MeterProfile(bytes(device.pubkey()), max_w, max_w, True)
+            for meter, device in self.devices.items()
+        }
+        self.watermarks = {meter: Watermark(NOW_MS - 3_600_000, 0, 0) for meter in self.devices}
+
+    @property
+    def meters(self) -> list[uuid.UUID]:
+        return list(self.devices)
+
+    def record(
+        self,
+        meter: uuid.UUID,
+        export_wh: int,
+        import_wh: int,
+        timestamp_ms: int,
+        signer: Keypair | None = None,
+    ) -> tuple[bytes, bytes]:
+        message = encode_reading(
+            ReadingMessage(
+                meter_id=MeterId(meter),
+                export_wh=export_wh,
+                import_wh=import_wh,
+                timestamp_ms=timestamp_ms,
+            )
+        )
+        signature = bytes((signer or self.devices[meter]).sign_message(message))
+        return meter.bytes, encode_envelope(message, signature)
+
+    def validate(self, records: list[tuple[bytes | None, bytes | None]]) -> list[object]:
+        return list(
+            validate_records(
+                records, self.profiles, self.watermarks, ValidationPolicy(NOW_MS), verify_each
+            )
+        )
+
+
+def _reason(outcome: object) -> RejectReason:
+    assert isinstance(outcome, Rejected), outcome
+    return outcome.reason
+
+
+def test_valid_readings_are_accepted_in_order_and_advance_the_watermark() -> None:
+    fleet = Fleet()
+    meter = fleet.meters[0]
+    outcomes = fleet.validate(
+        [
+            fleet.record(meter, 100, 10, NOW_MS - 1_800_000),
+            fleet.record(meter, 200, 10, NOW_MS - 900_000),
+        ]
+    )
+    assert all(isinstance(outcome, Accepted) for outcome in outcomes)
+    assert fleet.watermarks[meter] == Watermark(NOW_MS - 900_000, 200, 10)
+
+
+def test_exact_repeat_of_the_last_accepted_reading_is_a_duplicate() -> None:
+    fleet = Fleet()
+    meter = fleet.meters[0]
+    record = fleet.record(meter, 100, 0, NOW_MS - 60_000)
+    outcomes = fleet.validate([record, record])
+    assert isinstance(outcomes[0], Accepted)
+    assert isinstance(outcomes[1], Duplicate)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        (b"k", None, RejectReason.MALFORMED),
+        (b"k", b"", RejectReason.MALFORMED),
+        (b"k", b"\x02" + bytes(120), RejectReason.UNSUPPORTED_SCHEMA),
+        (b"k", b"\x01" + bytes(50), RejectReason.MALFORMED),
+        (b"k", b"\x01" + b"NOT-A-READING!!!" + bytes(104), RejectReason.MALFORMED),
+    ],
+)
+def test_malformed_records(key: bytes, value: bytes | None, reason: RejectReason) -> None:
+    assert _reason(Fleet().validate([(key, value)])[0]) is reason
+
+
+def test_each_bad_reading_has_its_reason() -> None:
+    fleet = Fleet()
+    meter, other = fleet.meters
+    stranger = uuid.uuid4()
+    fleet.profiles[other] = MeterProfile(fleet.profiles[other].device_pubkey, 1, 1, False)
+    _, value = fleet.record(meter, 5, 0, NOW_MS - 1_000)
+    cases = [
+        ((other.bytes, value), RejectReason.KEY_MISMATCH),
+        (fleet.record(other, 5, 0, NOW_MS - 1_000), RejectReason.METER_NOT_ACTIVE),
+        (
+            (
+                stranger.bytes,
+                encode_envelope(READING_DOMAIN_TAG + stranger.bytes + bytes(24), bytes(64)),
+            ),
+            RejectReason.UNKNOWN_METER,
+        ),
+        (fleet.record(meter, 5, 0, NOW_MS + 3_600_000), RejectReason.FUTURE_TIMESTAMP),
+        (fleet.record(meter, 5, 0, NOW_MS - 1_000, signer=Keypair()), RejectReason.BAD_SIGNATURE),
+        (fleet.record(meter, 5, 0, NOW_MS - 7_200_000), RejectReason.TIMESTAMP_NOT_INCREASING),
+        # 10 kW for one hour is 10 kWh at most: 20 kWh cannot have been exported.
+        (fleet.record(meter, 20_000, 0, NOW_MS), RejectReason.IMPLAUSIBLE_ENERGY),
+        (fleet.record(meter, 0, 20_000, NOW_MS), RejectReason.IMPLAUSIBLE_ENERGY),
+    ]
+    for record, reason in cases:
+        assert _reason(fleet.validate([record])[0]) is reason, reason
+    assert fleet.watermarks[meter] == Watermark(NOW_MS - 3_600_000, 0, 0)
+    fleet.validate([fleet.record(meter, 50, 50, NOW_MS - 60_000)])
+    assert _reason(fleet.validate([fleet.record(meter, 49, 60, NOW_MS - 30_000)])[0]) is (
+        RejectReason.REGISTER_BACKWARDS
+    )
+
+
+def test_a_rejected_reading_does_not_block_the_next_good_one() -> None:
+    fleet = Fleet()
+    meter = fleet.meters[0]
+    outcomes = fleet.validate(
+        [
+            fleet.record(meter, 10, 0, NOW_MS - 1_000, signer=Keypair()),
+            fleet.record(meter, 10, 0, NOW_MS - 1_000),
+        ]
+    )
+    assert _reason(outcomes[0]) is RejectReason.BAD_SIGNATURE
+    assert isinstance(outcomes[1], Accepted)
+
+
+@settings(max_examples=30, deadline=None)
+@given(steps=st.lists(st.tuples(st.integers(0, 2_000), st.integers(1, 600_000)), max_size=12))
+def test_plausible_monotonic_sequences_are_all_accepted(steps: list[tuple[int, int]]) -> None:
+    fleet = Fleet(count=1, max_w=20_000)
+    meter = fleet.meters[0]
+    timestamp_ms, export_wh, records = NOW_MS - 3_600_000, 0, []
+    for energy_wh, elapsed_ms in steps:
+        # Keep within 20 kW: at most 20_000 * elapsed / 3.6e6 Wh (+1 Wh carry).
+        energy_wh = min(energy_wh, 20_000 * elapsed_ms // 3_600_000 + 1)
+        timestamp_ms += elapsed_ms
+        export_wh += energy_wh
+        if timestamp_ms > NOW_MS:
+            break
+        records.append(fleet.record(meter, export_wh, 0, timestamp_ms))
+    outcomes = fleet.validate(list(records))
+    assert all(isinstance(o, Accepted | Duplicate) for o in outcomes), outcomes
