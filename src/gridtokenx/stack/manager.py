@@ -1,8 +1,9 @@
 """Bring the declared services up, report their status and stop them.
 
 ``up`` is idempotent: healthy services keep running (and are provisioned again, which is
-idempotent); a service whose process died or stopped answering is (re)started; if anything fails, whatever this call started is stopped again, so a
-failed ``up`` leaves nothing half-started behind.
+idempotent); a service whose process died or stopped answering is (re)started; if anything
+fails, whatever this call started is stopped again, so a failed ``up`` leaves nothing
+half-started behind.
 """
 
 from __future__ import annotations
