@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
+from gridtokenx.chain.svm import clear_x87_state
 from gridtokenx.config import Settings, get_settings
 from gridtokenx.stack.manager import ServiceState, StackManager
 
@@ -21,3 +24,10 @@ def running_stack() -> Settings:
             f"(or `make test`). Not healthy: {'; '.join(unhealthy)}"
         )
     return settings
+
+
+@pytest.fixture(autouse=True)
+def _intact_floating_point() -> Iterator[None]:
+    """No test inherits an x87 state that LiteSVM left dirty (see gridtokenx.chain.svm)."""
+    yield
+    clear_x87_state()

@@ -13,6 +13,7 @@ from solders.pubkey import Pubkey
 from solders.transaction import Transaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 
+from gridtokenx.chain.svm import execute
 from gridtokenx.sbf import link_files
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -86,7 +87,7 @@ def run_instruction(
     transaction = Transaction.new_signed_with_payer(
         [instruction], payer.pubkey(), [payer], svm.latest_blockhash()
     )
-    return svm.send_transaction(transaction)
+    return execute(svm, transaction)
 
 
 def succeeded(result: TransactionMetadata | FailedTransactionMetadata) -> TransactionMetadata:

@@ -17,7 +17,11 @@ from functools import cache
 
 from solders.litesvm import LiteSVM
 from solders.transaction import Transaction, VersionedTransaction
-from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
+from solders.transaction_metadata import (
+    FailedTransactionMetadata,
+    SimulatedTransactionInfo,
+    TransactionMetadata,
+)
 
 _EMMS_RET = b"\x0f\x77\xc3"  # emms; ret
 
@@ -44,5 +48,15 @@ def execute(
     """``svm.send_transaction`` that leaves the process's floating point intact."""
     try:
         return svm.send_transaction(transaction)
+    finally:
+        clear_x87_state()
+
+
+def simulate(
+    svm: LiteSVM, transaction: Transaction | VersionedTransaction
+) -> SimulatedTransactionInfo | FailedTransactionMetadata:
+    """``svm.simulate_transaction`` that leaves the process's floating point intact."""
+    try:
+        return svm.simulate_transaction(transaction)
     finally:
         clear_x87_state()

@@ -22,6 +22,7 @@ from gridtokenx.chain.deploy import (
     deploy_program,
 )
 from gridtokenx.chain.deploy.loader_v3 import LOADER_V3_ID, PROGRAMDATA_METADATA_LEN
+from gridtokenx.chain.svm import execute
 from tests.utils.sbf import build_hello
 
 GREET, WITHDRAW = 0, 1
@@ -59,7 +60,7 @@ def _send(
         [deployment.payer, *signers],
         deployment.svm.latest_blockhash(),
     )
-    return deployment.svm.send_transaction(transaction)
+    return execute(deployment.svm, transaction)
 
 
 def _funded(svm: LiteSVM, lamports: int) -> Pubkey:
