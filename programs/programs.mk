@@ -26,6 +26,7 @@ endef
 
 $(eval $(call sbf_program,hello,programs/examples/hello))
 $(eval $(call sbf_program,registry,programs/registry))
+$(eval $(call sbf_program,trading,programs/trading))
 
 programs: $(SBF_PROGRAMS)
 

@@ -6,9 +6,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from gridtokenx.chain import cli as chain_cli
 from gridtokenx.db import cli as db_cli
 from gridtokenx.errors import GridTokenXError
 from gridtokenx.stack import cli as stack_cli
+from gridtokenx.telemetry import cli as telemetry_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -16,6 +18,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     stack_cli.register(commands)
     db_cli.register(commands)
+    telemetry_cli.register(commands)
+    chain_cli.register(commands)
     return parser
 
 

@@ -74,6 +74,41 @@ class KafkaSettings(BaseModel):
         return f"{self.host}:{self.port}"
 
 
+class ChainSettings(BaseModel):
+    """The local chain node (LiteSVM behind Solana's JSON-RPC and PubSub APIs)."""
+
+    host: str = LOOPBACK
+    rpc_port: int = 8899
+    ws_port: int = 8900
+    slot_ms: int = Field(default=400, ge=1)
+    blockhash_valid_slots: int = Field(default=150, ge=1)
+    wal_fsync: bool = True
+    """Fsync the transaction log before a transaction is reported confirmed (off: tests only)."""
+    state_dir: Path | None = None
+    """Where the node keeps its genesis and transaction log; default ``<state_dir>/chain``."""
+
+    @property
+    def rpc_url(self) -> str:
+        return f"http://{self.host}:{self.rpc_port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.ws_port}"
+
+
+class TelemetrySettings(BaseModel):
+    """The ingestion service: Kafka → verified readings → InfluxDB + PostgreSQL."""
+
+    readings_topic: str = "meter-readings"
+    dead_letter_topic: str = "meter-readings-dlq"
+    consumer_group: str = "ingestion"
+    batch_size: int = Field(default=5000, ge=1)
+    poll_timeout_ms: int = Field(default=500, ge=1)
+    max_clock_skew_ms: int = Field(default=5 * 60 * 1000, ge=0)
+    retry_initial_ms: int = Field(default=200, ge=1)
+    retry_max_ms: int = Field(default=10_000, ge=1)
+
+
 class StackSettings(BaseModel):
     java_bin: str = "java"
     maven_bin: str = "mvn"
@@ -99,6 +134,13 @@ class Settings(BaseSettings):
     influx: InfluxSettings = InfluxSettings()
     kafka: KafkaSettings = KafkaSettings()
     stack: StackSettings = StackSettings()
+    telemetry: TelemetrySettings = TelemetrySettings()
+    chain: ChainSettings = ChainSettings()
+
+    @property
+    def chain_state_dir(self) -> Path:
+        """The chain node's folder: ``chain.state_dir`` if set, else ``state_dir / "chain"``."""
+        return self.chain.state_dir or self.state_dir / "chain"
 
 
 @lru_cache(maxsize=1)

@@ -21,6 +21,9 @@ user can do about it::
     │   ├── ReadingLengthError     a message is not exactly 56 bytes
     │   ├── ReadingDomainTagError  a message does not start with GRIDTOKENX:RDG:1
     │   └── ReadingRangeError      a field, key or signature is out of range or mis-sized
+    ├── TelemetryError             gridtokenx.telemetry.errors: the ingestion pipeline failed
+    │   ├── StorageUnavailableError  InfluxDB, PostgreSQL or Kafka failed a write (retried)
+    │   └── InfluxRejectedError    InfluxDB refused points as invalid (a defect, not retried)
     ├── SimulatorError             gridtokenx.simulator.errors: the simulator was misused
     │   ├── FleetConfigError       a fleet, site, topology or clock setting is out of range
     │   └── TickError              a tick does not follow the previous one or is too long
@@ -31,6 +34,8 @@ user can do about it::
     │                              account or instruction (Anchor discriminator + Borsh layout)
     ├── ProgramFailedError         gridtokenx.chain.anchor.program_errors: a program refused an
     │                              instruction with one of its declared error codes (code, logs)
+    ├── TradingRequestError        gridtokenx.chain.trading.errors: a Trading instruction that
+    │                              could never succeed (no fills, an unknown side) is not built
     ├── DeployError                gridtokenx.chain.deploy.errors: a program was not deployed
     │   ├── TransactionTooLargeError     a deploy transaction exceeds the 1,232-byte packet
     │   └── DeployTransactionFailedError the runtime rejected a deploy transaction

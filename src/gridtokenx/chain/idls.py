@@ -11,11 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from gridtokenx.chain.anchor.idl import ProgramInterface, render_idl
-from gridtokenx.chain.program_ids import REGISTRY, local_program_id
+from gridtokenx.chain.program_ids import REGISTRY, TRADING, local_program_id
 from gridtokenx.chain.registry.interface import REGISTRY_INTERFACE
+from gridtokenx.chain.trading.interface import TRADING_INTERFACE
 
 PROGRAMS_DIR = Path(__file__).resolve().parents[3] / "programs"
-PROGRAM_INTERFACES: dict[str, ProgramInterface] = {REGISTRY: REGISTRY_INTERFACE}
+PROGRAM_INTERFACES: dict[str, ProgramInterface] = {
+    REGISTRY: REGISTRY_INTERFACE,
+    TRADING: TRADING_INTERFACE,
+}
 
 
 def idl_path(program_name: str) -> Path:

@@ -7,6 +7,7 @@ add their Service class here so that ``gridtokenx stack up`` brings up the whole
 from __future__ import annotations
 
 from gridtokenx.stack.services.base import Service
+from gridtokenx.stack.services.chain_node import ChainNodeService
 from gridtokenx.stack.services.influxdb import InfluxService
 from gridtokenx.stack.services.kafka import KafkaService
 from gridtokenx.stack.services.postgres import PostgresService
@@ -17,4 +18,5 @@ SERVICE_TYPES: tuple[type[Service], ...] = (
     RedisService,
     InfluxService,
     KafkaService,
+    ChainNodeService,
 )

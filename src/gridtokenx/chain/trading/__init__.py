@@ -1,0 +1,1 @@
+"""Client of the Trading program: markets, escrowed orders, matcher-proposed settlement."""

@@ -1,0 +1,222 @@
+"""The ingestion service: ``meter-readings`` → verified readings → InfluxDB and PostgreSQL.
+
+Per batch of records: validate (:mod:`~gridtokenx.telemetry.validation`), write the accepted
+readings to InfluxDB (idempotent points), send the rejected records to the dead-letter topic,
+then commit intervals, watermarks, rejection counts and the next offsets to PostgreSQL in one
+transaction. Offsets live in PostgreSQL, not in Kafka: on (re)assignment each partition resumes
+at the offset stored with the last applied batch, so a crash loses nothing and PostgreSQL never
+applies a reading twice. While a store is unavailable the batch is retried with exponential
+backoff; nothing further is consumed until it lands.
+
+Scale-out: run one process per share of partitions (same consumer group); a meter's readings
+share its partition, so its watermark lives in exactly one process.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Message, TopicPartition
+
+from gridtokenx.config import Settings
+from gridtokenx.telemetry.dead_letter import DeadLetterPublisher
+from gridtokenx.telemetry.errors import StorageUnavailableError
+from gridtokenx.telemetry.influx_writer import InfluxWriter
+from gridtokenx.telemetry.intervals import fold_intervals
+from gridtokenx.telemetry.repository import AppliedBatch, TelemetryRepository
+from gridtokenx.telemetry.signatures import verify_each
+from gridtokenx.telemetry.validation import (
+    Accepted,
+    Duplicate,
+    MeterProfile,
+    Reading,
+    Rejected,
+    SignatureCheck,
+    ValidationPolicy,
+    Watermark,
+    validate_records,
+)
+
+T = TypeVar("T")
+_log = logging.getLogger(__name__)
+
+
+@dataclass
+class IngestCounters:
+    batches: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    beyond_retention: int = 0
+    """Accepted readings too old for InfluxDB's retention (kept in PostgreSQL only)."""
+    rejected: Counter[str] = field(default_factory=Counter)
+
+
+class IngestionService:
+    def __init__(
+        self,
+        settings: Settings,
+        repository: TelemetryRepository,
+        influx: InfluxWriter,
+        dead_letter: DeadLetterPublisher,
+        check_signatures: SignatureCheck = verify_each,
+        now_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+    ) -> None:
+        self._settings = settings
+        self._telemetry = settings.telemetry
+        self._repository = repository
+        self._influx = influx
+        self._dead_letter = dead_letter
+        self._check_signatures = check_signatures
+        self._now_ms = now_ms
+        self._profiles: dict[uuid.UUID, MeterProfile] = {}
+        self._watermarks: dict[uuid.UUID, Watermark] = {}
+        self.counters = IngestCounters()
+        self._stop = threading.Event()
+        self._assigned = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _with_retry(self, action: Callable[[], T], what: str) -> T:
+        delay_ms = self._telemetry.retry_initial_ms
+        while True:
+            try:
+                return action()
+            except StorageUnavailableError as exc:
+                if self._stop.is_set():
+                    raise
+                # A store is down: wait, then try the same batch again (nothing is skipped).
+                _log.warning("%s failed (%s); retrying in %d ms", what, exc, delay_ms)
+                self._stop.wait(delay_ms / 1000)
+                delay_ms = min(delay_ms * 2, self._telemetry.retry_max_ms)
+
+    def _consumer(self) -> Consumer:
+        topic = self._telemetry.readings_topic
+
+        def on_assign(consumer: Consumer, partitions: list[TopicPartition]) -> None:
+            stored = self._with_retry(
+                lambda: self._repository.load_offsets(self._telemetry.consumer_group, topic),
+                "load offsets",
+            )
+            for partition in partitions:
+                partition.offset = stored.get(partition.partition, OFFSET_BEGINNING)
+            consumer.assign(partitions)
+            self._assigned.set()
+
+        consumer = Consumer(
+            {
+                "bootstrap.servers": self._settings.kafka.bootstrap_servers,
+                "group.id": self._telemetry.consumer_group,
+                "enable.auto.commit": False,
+                "auto.offset.reset": "earliest",
+                "fetch.max.bytes": 64 * 1024 * 1024,
+            }
+        )
+        consumer.subscribe([topic], on_assign=on_assign)
+        return consumer
+
+    def run(self, max_idle_polls: int | None = None) -> IngestCounters:
+        """Consume until :meth:`stop`, or until ``max_idle_polls`` empty polls in a row once the
+        consumer has its partitions."""
+        self._profiles, self._watermarks = self._with_retry(
+            self._repository.load_meters, "load meters"
+        )
+        consumer = self._consumer()
+        idle = 0
+        try:
+            while not self._stop.is_set():
+                records = consumer.consume(
+                    self._telemetry.batch_size, self._telemetry.poll_timeout_ms / 1000
+                )
+                records = [r for r in records if _is_record(r)]
+                if not records:
+                    idle += self._assigned.is_set()
+                    if max_idle_polls is not None and idle >= max_idle_polls:
+                        break
+                    continue
+                idle = 0
+                self.process(records)
+        finally:
+            consumer.close()
+        return self.counters
+
+    def _learn_new_meters(self, records: Sequence[Message]) -> None:
+        unknown = set()
+        for record in records:
+            key = record.key()
+            if isinstance(key, bytes) and len(key) == 16:
+                meter_id = uuid.UUID(bytes=key)
+                if meter_id not in self._profiles:
+                    unknown.add(meter_id)
+        if unknown:
+            profiles, watermarks = self._with_retry(
+                lambda: self._repository.load_meters(unknown), "load new meters"
+            )
+            self._profiles.update(profiles)
+            self._watermarks.update(watermarks)
+
+    def process(self, records: Sequence[Message]) -> None:
+        """Apply one batch of records (all from this consumer's assignment)."""
+        self._learn_new_meters(records)
+        watermarks = dict(self._watermarks)
+        outcomes = validate_records(
+            [(record.key(), record.value()) for record in records],
+            self._profiles,
+            watermarks,
+            ValidationPolicy(self._now_ms(), self._telemetry.max_clock_skew_ms),
+            self._check_signatures,
+        )
+        accepted: list[Reading] = []
+        latest: dict[uuid.UUID, Reading] = {}
+        rejected: Counter[str] = Counter()
+        duplicates = 0
+        for record, outcome in zip(records, outcomes, strict=True):
+            if isinstance(outcome, Accepted):
+                accepted.append(outcome.reading)
+                latest[outcome.reading.meter_id] = outcome.reading
+            elif isinstance(outcome, Duplicate):
+                duplicates += 1
+            else:
+                assert isinstance(outcome, Rejected)
+                rejected[outcome.reason.value] += 1
+                self._dead_letter.publish(record, outcome)
+        next_offsets: dict[int, int] = {}
+        for record in records:
+            partition, offset = record.partition(), record.offset()
+            assert partition is not None
+            assert offset is not None
+            next_offsets[partition] = max(next_offsets.get(partition, 0), offset + 1)
+        beyond_retention = self._with_retry(lambda: self._influx.write(accepted), "write InfluxDB")
+        self._with_retry(self._dead_letter.flush, "dead-letter")
+        batch = AppliedBatch(
+            topic=self._telemetry.readings_topic,
+            consumer_group=self._telemetry.consumer_group,
+            next_offsets=next_offsets,
+            intervals=fold_intervals(accepted),
+            latest_readings=list(latest.values()),
+            rejection_counts=dict(rejected),
+        )
+        self._with_retry(lambda: self._repository.apply(batch), "commit to PostgreSQL")
+        self._watermarks = watermarks
+        self.counters.batches += 1
+        self.counters.accepted += len(accepted)
+        self.counters.beyond_retention += beyond_retention
+        self.counters.duplicates += duplicates
+        self.counters.rejected.update(rejected)
+
+
+def _is_record(message: Message) -> bool:
+    """True for a record; consumer errors are logged (librdkafka retries them itself)."""
+    error = message.error()
+    if error is None:
+        return True
+    if error.code() != KafkaError._PARTITION_EOF:
+        _log.warning("Kafka consumer error: %s", error)
+    return False
