@@ -9,13 +9,18 @@ from gridtokenx.config import Settings, get_settings
 from gridtokenx.stack.manager import ServiceState, StackManager
 
 
+# The services integration tests talk to; platform processes (chain node, simulator) are
+# started by the tests that need them, on their own ports.
+INFRASTRUCTURE = ("postgres", "redis", "influxdb", "kafka")
+
+
 @pytest.fixture(scope="session")
 def running_stack() -> Settings:
     """The settings of the shared local stack, after checking every service is healthy."""
     settings = get_settings()
     unhealthy = [
         f"{status.name}: {status.state.value} {status.detail}"
-        for status in StackManager(settings).status()
+        for status in StackManager(settings).status(INFRASTRUCTURE)
         if status.state is not ServiceState.HEALTHY
     ]
     if unhealthy:

@@ -102,6 +102,10 @@ class TelemetrySettings(BaseModel):
     readings_topic: str = "meter-readings"
     dead_letter_topic: str = "meter-readings-dlq"
     consumer_group: str = "ingestion"
+    instance_id: str = "ingestion-0"
+    """Static group membership: a restarted process with the same id takes its partitions back
+    at once instead of after the session timeout. Give each parallel process its own id."""
+    session_timeout_ms: int = Field(default=10_000, ge=6_000)
     batch_size: int = Field(default=5000, ge=1)
     poll_timeout_ms: int = Field(default=500, ge=1)
     max_clock_skew_ms: int = Field(default=5 * 60 * 1000, ge=0)

@@ -27,6 +27,9 @@ user can do about it::
     ├── SimulatorError             gridtokenx.simulator.errors: the simulator was misused
     │   ├── FleetConfigError       a fleet, site, topology or clock setting is out of range
     │   └── TickError              a tick does not follow the previous one or is too long
+    ├── MarketError                gridtokenx.market.errors: the matching core was misused
+    │   ├── MarketConfigError      a market setting (band, interval, start clock) is invalid
+    │   └── SnapshotError          a snapshot is malformed, of another version or inconsistent
     ├── ChainNodeError             gridtokenx.chain.node.errors: the local chain node failed
     │   ├── ChainStateError        the node's state directory is unreadable or incompatible
     │   └── RpcError               a request answered with a JSON-RPC error object

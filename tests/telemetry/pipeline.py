@@ -106,6 +106,7 @@ def private_pipeline(stack: Settings) -> Iterator[Pipeline]:
                     readings_topic=topics["readings"],
                     dead_letter_topic=topics["rejected"],
                     consumer_group=f"test-{uuid.uuid4().hex[:8]}",
+                    instance_id=f"test-{uuid.uuid4().hex[:8]}",
                     batch_size=400,
                     poll_timeout_ms=200,
                     retry_initial_ms=50,

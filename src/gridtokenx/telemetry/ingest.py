@@ -114,6 +114,8 @@ class IngestionService:
             {
                 "bootstrap.servers": self._settings.kafka.bootstrap_servers,
                 "group.id": self._telemetry.consumer_group,
+                "group.instance.id": self._telemetry.instance_id,
+                "session.timeout.ms": self._telemetry.session_timeout_ms,
                 "enable.auto.commit": False,
                 "auto.offset.reset": "earliest",
                 "fetch.max.bytes": 64 * 1024 * 1024,

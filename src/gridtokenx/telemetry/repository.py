@@ -8,7 +8,8 @@ batch exactly once and the service resumes from the offsets stored here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +55,20 @@ class TelemetryRepository:
         if self._connection is not None:
             self._connection.close()
 
+    @contextmanager
+    def _transaction(self) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
+        """A transaction on a live connection; a lost server becomes StorageUnavailableError
+        and the next call reconnects."""
+        connection = self._connect()
+        try:
+            with connection.transaction():
+                yield connection
+        except psycopg.OperationalError as exc:
+            # Covers AdminShutdown and every other sign that the server went away.
+            connection.close()
+            self._connection = None
+            raise StorageUnavailableError(f"PostgreSQL unavailable: {exc}") from exc
+
     def commission_meter(
         self,
         meter_id: uuid.UUID,
@@ -67,8 +82,7 @@ class TelemetryRepository:
         owner_wallet: str | None = None,
     ) -> None:
         """Record a meter with zero registers at ``commissioned_at_ms`` (idempotent)."""
-        connection = self._connect()
-        with connection.transaction():
+        with self._transaction() as connection:
             connection.execute(
                 """
                 INSERT INTO meters (meter_id, kind, device_pubkey, owner_wallet, zone_id,
@@ -96,18 +110,13 @@ class TelemetryRepository:
                    w.timestamp_ms, w.export_wh, w.import_wh
             FROM meters m JOIN meter_watermarks w USING (meter_id)
         """
-        connection = self._connect()
-        try:
-            with connection.transaction():
-                if meter_ids is None:
-                    rows = connection.execute(query).fetchall()
-                else:
-                    rows = connection.execute(
-                        query + " WHERE m.meter_id = ANY(%s)", (list(meter_ids),)
-                    ).fetchall()
-        except psycopg.OperationalError as exc:
-            self._connection = None
-            raise StorageUnavailableError(f"PostgreSQL unavailable: {exc}") from exc
+        with self._transaction() as connection:
+            if meter_ids is None:
+                rows = connection.execute(query).fetchall()
+            else:
+                rows = connection.execute(
+                    query + " WHERE m.meter_id = ANY(%s)", (list(meter_ids),)
+                ).fetchall()
         profiles: dict[uuid.UUID, MeterProfile] = {}
         watermarks: dict[uuid.UUID, Watermark] = {}
         for meter_id, key, max_export_w, max_import_w, status, ts, export_wh, import_wh in rows:
@@ -118,8 +127,7 @@ class TelemetryRepository:
         return profiles, watermarks
 
     def load_offsets(self, consumer_group: str, topic: str) -> dict[int, int]:
-        connection = self._connect()
-        with connection.transaction():
+        with self._transaction() as connection:
             rows = connection.execute(
                 "SELECT partition, next_offset FROM ingest_offsets "
                 "WHERE consumer_group = %s AND topic = %s",
@@ -128,11 +136,9 @@ class TelemetryRepository:
         return dict(rows)
 
     def apply(self, batch: AppliedBatch) -> None:
-        connection = self._connect()
-        try:
-            with connection.transaction(), connection.cursor() as cursor:
-                cursor.executemany(
-                    """
+        with self._transaction() as connection, connection.cursor() as cursor:
+            cursor.executemany(
+                """
                     INSERT INTO meter_intervals AS i VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
                     ON CONFLICT (meter_id, interval_start) DO UPDATE SET
                         first_timestamp_ms =
@@ -144,62 +150,58 @@ class TelemetryRepository:
                         first_import_wh = LEAST(i.first_import_wh, EXCLUDED.first_import_wh),
                         last_import_wh = GREATEST(i.last_import_wh, EXCLUDED.last_import_wh)
                     """,
-                    [
-                        (
-                            row.meter_id,
-                            _utc(row.interval_start_ms),
-                            row.first_timestamp_ms,
-                            row.last_timestamp_ms,
-                            row.first_export_wh,
-                            row.last_export_wh,
-                            row.first_import_wh,
-                            row.last_import_wh,
-                        )
-                        for row in batch.intervals
-                    ],
-                )
-                cursor.executemany(
-                    """
+                [
+                    (
+                        row.meter_id,
+                        _utc(row.interval_start_ms),
+                        row.first_timestamp_ms,
+                        row.last_timestamp_ms,
+                        row.first_export_wh,
+                        row.last_export_wh,
+                        row.first_import_wh,
+                        row.last_import_wh,
+                    )
+                    for row in batch.intervals
+                ],
+            )
+            cursor.executemany(
+                """
                     UPDATE meter_watermarks SET timestamp_ms = %s, export_wh = %s,
                         import_wh = %s, signature = %s, updated_at = now()
                     WHERE meter_id = %s AND timestamp_ms < %s
                     """,
-                    [
-                        (
-                            r.timestamp_ms,
-                            r.export_wh,
-                            r.import_wh,
-                            r.signature,
-                            r.meter_id,
-                            r.timestamp_ms,
-                        )
-                        for r in batch.latest_readings
-                    ],
-                )
-                cursor.executemany(
-                    """
+                [
+                    (
+                        r.timestamp_ms,
+                        r.export_wh,
+                        r.import_wh,
+                        r.signature,
+                        r.meter_id,
+                        r.timestamp_ms,
+                    )
+                    for r in batch.latest_readings
+                ],
+            )
+            cursor.executemany(
+                """
                     INSERT INTO ingest_rejections AS r VALUES (%s, %s)
                     ON CONFLICT (reason) DO UPDATE SET count = r.count + EXCLUDED.count
                     """,
-                    list(batch.rejection_counts.items()),
-                )
-                cursor.executemany(
-                    """
+                list(batch.rejection_counts.items()),
+            )
+            cursor.executemany(
+                """
                     INSERT INTO ingest_offsets AS o VALUES (%s, %s, %s, %s)
                     ON CONFLICT (consumer_group, topic, partition)
                     DO UPDATE SET next_offset = EXCLUDED.next_offset
                     """,
-                    [
-                        (batch.consumer_group, batch.topic, partition, offset)
-                        for partition, offset in batch.next_offsets.items()
-                    ],
-                )
-        except psycopg.OperationalError as exc:
-            self._connection = None
-            raise StorageUnavailableError(f"PostgreSQL unavailable: {exc}") from exc
+                [
+                    (batch.consumer_group, batch.topic, partition, offset)
+                    for partition, offset in batch.next_offsets.items()
+                ],
+            )
 
     def rejection_counts(self) -> Mapping[str, int]:
-        connection = self._connect()
-        with connection.transaction():
+        with self._transaction() as connection:
             rows = connection.execute("SELECT reason, count FROM ingest_rejections").fetchall()
         return dict(rows)
