@@ -89,11 +89,11 @@ class Pipeline:
 
 
 @contextmanager
-def private_pipeline(stack: Settings) -> Iterator[Pipeline]:
+def private_pipeline(stack: Settings, partitions: int = PARTITIONS) -> Iterator[Pipeline]:
     with (
         scratch_database(stack.postgres) as postgres,
         scratch_topics(
-            stack.kafka.bootstrap_servers, {"readings": PARTITIONS, "rejected": 1}
+            stack.kafka.bootstrap_servers, {"readings": partitions, "rejected": 1}
         ) as topics,
     ):
         upgrade_to_head(postgres.url)

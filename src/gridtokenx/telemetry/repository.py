@@ -137,50 +137,49 @@ class TelemetryRepository:
 
     def apply(self, batch: AppliedBatch) -> None:
         with self._transaction() as connection, connection.cursor() as cursor:
-            cursor.executemany(
+            # One statement per table over arrays: per-row statements cost ~50 us a row.
+            intervals = batch.intervals
+            cursor.execute(
                 """
-                    INSERT INTO meter_intervals AS i VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-                    ON CONFLICT (meter_id, interval_start) DO UPDATE SET
-                        first_timestamp_ms =
-                            LEAST(i.first_timestamp_ms, EXCLUDED.first_timestamp_ms),
-                        last_timestamp_ms =
-                            GREATEST(i.last_timestamp_ms, EXCLUDED.last_timestamp_ms),
-                        first_export_wh = LEAST(i.first_export_wh, EXCLUDED.first_export_wh),
-                        last_export_wh = GREATEST(i.last_export_wh, EXCLUDED.last_export_wh),
-                        first_import_wh = LEAST(i.first_import_wh, EXCLUDED.first_import_wh),
-                        last_import_wh = GREATEST(i.last_import_wh, EXCLUDED.last_import_wh)
-                    """,
-                [
-                    (
-                        row.meter_id,
-                        _utc(row.interval_start_ms),
-                        row.first_timestamp_ms,
-                        row.last_timestamp_ms,
-                        row.first_export_wh,
-                        row.last_export_wh,
-                        row.first_import_wh,
-                        row.last_import_wh,
-                    )
-                    for row in batch.intervals
-                ],
+                INSERT INTO meter_intervals AS i
+                SELECT * FROM unnest(%s::uuid[], %s::timestamptz[], %s::bigint[], %s::bigint[],
+                                     %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])
+                ON CONFLICT (meter_id, interval_start) DO UPDATE SET
+                    first_timestamp_ms = LEAST(i.first_timestamp_ms, EXCLUDED.first_timestamp_ms),
+                    last_timestamp_ms = GREATEST(i.last_timestamp_ms, EXCLUDED.last_timestamp_ms),
+                    first_export_wh = LEAST(i.first_export_wh, EXCLUDED.first_export_wh),
+                    last_export_wh = GREATEST(i.last_export_wh, EXCLUDED.last_export_wh),
+                    first_import_wh = LEAST(i.first_import_wh, EXCLUDED.first_import_wh),
+                    last_import_wh = GREATEST(i.last_import_wh, EXCLUDED.last_import_wh)
+                """,
+                (
+                    [row.meter_id for row in intervals],
+                    [_utc(row.interval_start_ms) for row in intervals],
+                    [row.first_timestamp_ms for row in intervals],
+                    [row.last_timestamp_ms for row in intervals],
+                    [row.first_export_wh for row in intervals],
+                    [row.last_export_wh for row in intervals],
+                    [row.first_import_wh for row in intervals],
+                    [row.last_import_wh for row in intervals],
+                ),
             )
-            cursor.executemany(
+            latest = batch.latest_readings
+            cursor.execute(
                 """
-                    UPDATE meter_watermarks SET timestamp_ms = %s, export_wh = %s,
-                        import_wh = %s, signature = %s, updated_at = now()
-                    WHERE meter_id = %s AND timestamp_ms < %s
-                    """,
-                [
-                    (
-                        r.timestamp_ms,
-                        r.export_wh,
-                        r.import_wh,
-                        r.signature,
-                        r.meter_id,
-                        r.timestamp_ms,
-                    )
-                    for r in batch.latest_readings
-                ],
+                UPDATE meter_watermarks AS w SET timestamp_ms = u.timestamp_ms,
+                    export_wh = u.export_wh, import_wh = u.import_wh,
+                    signature = u.signature, updated_at = now()
+                FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bytea[])
+                    AS u(meter_id, timestamp_ms, export_wh, import_wh, signature)
+                WHERE w.meter_id = u.meter_id AND w.timestamp_ms < u.timestamp_ms
+                """,
+                (
+                    [r.meter_id for r in latest],
+                    [r.timestamp_ms for r in latest],
+                    [r.export_wh for r in latest],
+                    [r.import_wh for r in latest],
+                    [r.signature for r in latest],
+                ),
             )
             cursor.executemany(
                 """
