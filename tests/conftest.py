@@ -8,7 +8,6 @@ from gridtokenx.chain.svm import clear_x87_state
 from gridtokenx.config import Settings, get_settings
 from gridtokenx.stack.manager import ServiceState, StackManager
 
-
 # The services integration tests talk to; platform processes (chain node, simulator) are
 # started by the tests that need them, on their own ports.
 INFRASTRUCTURE = ("postgres", "redis", "influxdb", "kafka")

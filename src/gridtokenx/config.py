@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -113,6 +114,25 @@ class TelemetrySettings(BaseModel):
     retry_max_ms: int = Field(default=10_000, ge=1)
 
 
+class SimulatorSettings(BaseModel):
+    """The smart-meter simulator service (`gridtokenx simulator serve`) and its control API."""
+
+    host: str = LOOPBACK
+    port: int = 8090
+    scenario: str = "default"
+    """Name of the scenario row in PostgreSQL that the service runs."""
+    autostart: bool = True
+    """Start the stored run when the service starts (a new one if none is stored)."""
+    default_meter_count: int = Field(default=200, ge=1)
+    default_seed: int = Field(default=0, ge=0)
+    default_mode: Literal["realtime", "accelerated", "replay"] = "accelerated"
+    default_speed: float = Field(default=60.0, gt=0)
+    """Simulated seconds per wall second in accelerated runs (60: an hour a minute)."""
+    default_interval_ms: int = Field(default=60_000, ge=1, le=3_600_000)
+    default_lookback_h: float = Field(default=168.0, ge=0)
+    """An accelerated run starts this long ago and runs in real time once it reaches now."""
+
+
 class StackSettings(BaseModel):
     java_bin: str = "java"
     maven_bin: str = "mvn"
@@ -140,6 +160,7 @@ class Settings(BaseSettings):
     stack: StackSettings = StackSettings()
     telemetry: TelemetrySettings = TelemetrySettings()
     chain: ChainSettings = ChainSettings()
+    simulator: SimulatorSettings = SimulatorSettings()
 
     @property
     def chain_state_dir(self) -> Path:

@@ -26,7 +26,12 @@ user can do about it::
     │   └── InfluxRejectedError    InfluxDB refused points as invalid (a defect, not retried)
     ├── SimulatorError             gridtokenx.simulator.errors: the simulator was misused
     │   ├── FleetConfigError       a fleet, site, topology or clock setting is out of range
-    │   └── TickError              a tick does not follow the previous one or is too long
+    │   ├── TickError              a tick does not follow the previous one or is too long
+    │   ├── SimulatorStateError    gridtokenx.simulator.runner: a command the run's state forbids
+    │   ├── UnknownMeterError      gridtokenx.simulator.runner: a meter id not in the fleet
+    │   ├── FaultError             gridtokenx.simulator.faults: a fault rule that cannot apply
+    │   └── MeterClashError        gridtokenx.simulator.commissioning: a new run's meter ids
+    │                              already reported in an earlier run (choose another seed)
     ├── MarketError                gridtokenx.market.errors: the matching core was misused
     │   ├── MarketConfigError      a market setting (band, interval, start clock) is invalid
     │   └── SnapshotError          a snapshot is malformed, of another version or inconsistent

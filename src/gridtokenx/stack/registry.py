@@ -12,6 +12,7 @@ from gridtokenx.stack.services.influxdb import InfluxService
 from gridtokenx.stack.services.kafka import KafkaService
 from gridtokenx.stack.services.postgres import PostgresService
 from gridtokenx.stack.services.redis import RedisService
+from gridtokenx.stack.services.simulator import SimulatorService
 
 SERVICE_TYPES: tuple[type[Service], ...] = (
     PostgresService,
@@ -19,4 +20,5 @@ SERVICE_TYPES: tuple[type[Service], ...] = (
     InfluxService,
     KafkaService,
     ChainNodeService,
+    SimulatorService,
 )

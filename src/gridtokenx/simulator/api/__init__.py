@@ -1,0 +1,1 @@
+"""The simulator service's control API (FastAPI): one router module per resource."""
