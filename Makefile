@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-venv: $(STAMP)
+venv: $(STAMP) native
 
 up: venv
 	$(GRIDTOKENX) stack up
@@ -40,3 +40,4 @@ test: venv
 	$(MAKE) lint typecheck pytest
 
 include programs/programs.mk
+include native/native.mk

@@ -3,7 +3,7 @@
 Each size: build the fleet (key derivation included, reported apart), run warm-up ticks, then time
 several one-minute ticks around local noon (PV, batteries and clouds all active) and report medians
 of the whole tick and of its two halves, ``Fleet.measure`` (physics, registers, encoding) and
-``Fleet.sign``. libsodium's per-signature cost is also measured on one thread. Ends with the
+``Fleet.sign``. The native signer's per-signature cost is also measured on one thread. Ends with the
 summary line ``simulator tick_100k_s=<n> tick_1m_s=<n>``; targets are 1.0 s and 10 s.
 
 Run from the repository root: ``.venv/bin/python bench/simulator.py``.
@@ -76,11 +76,10 @@ def main() -> None:
     print(f"date: {datetime.now(UTC).isoformat(timespec='seconds')}")
     print(
         f"machine: {platform.node()} ({os.cpu_count()} cores, {platform.machine()}), "
-        f"Python {platform.python_version()}, numpy {version('numpy')}, pvlib {version('pvlib')}, "
-        f"PyNaCl {version('pynacl')}"
+        f"Python {platform.python_version()}, numpy {version('numpy')}, pvlib {version('pvlib')}"
     )
     per_signature_us = single_thread_signature_us()
-    print(f"libsodium sign via PyNaCl, one thread: {per_signature_us:.1f} us per signature")
+    print(f"native Ed25519 signer, one thread: {per_signature_us:.1f} us per signature")
     results = [measure(100_000, warmup_ticks=2, timed_ticks=5), measure(1_000_000, 1, 3)]
     for result in results:
         print(

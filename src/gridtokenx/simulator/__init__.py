@@ -28,8 +28,8 @@ Guarantees, for every meter and every tick:
 
 Limits: one sun position for the whole site; no daylight saving or public holidays; ticks must
 tile time and be at most an hour long; weather is synthetic, not a forecast or a record.
-Signing is the cost that dominates a tick (one libsodium call per meter; see
-``bench/simulator.py``).
+Signing is the cost that dominates a tick (one Ed25519 signature per meter, by the native
+signer over the whole tick's buffer; see ``bench/simulator.py``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 State lives in arrays over all meters (or over the meters that have a given device: PV panels,
 batteries, EV chargers) and each tick runs each model once over its array; there is no Python
-loop per meter except signing, which calls libsodium once per message.
+loop per meter; signing hands the tick's whole message buffer to the native signer.
 """
 
 from __future__ import annotations
