@@ -112,6 +112,9 @@ class TelemetrySettings(BaseModel):
     max_clock_skew_ms: int = Field(default=5 * 60 * 1000, ge=0)
     retry_initial_ms: int = Field(default=200, ge=1)
     retry_max_ms: int = Field(default=10_000, ge=1)
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9101
+    """Prometheus metrics of the ingestion service (also its health check)."""
 
 
 class SimulatorSettings(BaseModel):

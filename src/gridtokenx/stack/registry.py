@@ -9,6 +9,7 @@ from __future__ import annotations
 from gridtokenx.stack.services.base import Service
 from gridtokenx.stack.services.chain_node import ChainNodeService
 from gridtokenx.stack.services.influxdb import InfluxService
+from gridtokenx.stack.services.ingestion import IngestionService
 from gridtokenx.stack.services.kafka import KafkaService
 from gridtokenx.stack.services.postgres import PostgresService
 from gridtokenx.stack.services.redis import RedisService
@@ -19,6 +20,7 @@ SERVICE_TYPES: tuple[type[Service], ...] = (
     RedisService,
     InfluxService,
     KafkaService,
+    IngestionService,
     ChainNodeService,
     SimulatorService,
 )

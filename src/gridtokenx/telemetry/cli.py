@@ -8,6 +8,8 @@ import signal
 import sys
 from types import FrameType
 
+from prometheus_client import start_http_server
+
 from gridtokenx.config import get_settings
 from gridtokenx.telemetry.dead_letter import DeadLetterPublisher
 from gridtokenx.telemetry.influx_writer import InfluxWriter
@@ -25,12 +27,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="POLLS",
         help="stop after this many empty polls in a row (batch runs and tests)",
     )
+    ingest.add_argument("--no-metrics", action="store_true", help="do not serve Prometheus metrics")
     ingest.set_defaults(handler=_ingest)
 
 
 def _ingest(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     settings = get_settings()
+    if not args.no_metrics:
+        start_http_server(settings.telemetry.metrics_port, settings.telemetry.metrics_host)
     repository = TelemetryRepository(settings.postgres.url)
     influx = InfluxWriter(settings.influx)
     dead_letter = DeadLetterPublisher(

@@ -26,6 +26,7 @@ from typing import TypeVar
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Message, TopicPartition
 
 from gridtokenx.config import Settings
+from gridtokenx.telemetry import metrics
 from gridtokenx.telemetry.dead_letter import DeadLetterPublisher
 from gridtokenx.telemetry.errors import StorageUnavailableError
 from gridtokenx.telemetry.influx_writer import InfluxWriter
@@ -84,7 +85,7 @@ class IngestionService:
     def stop(self) -> None:
         self._stop.set()
 
-    def _with_retry(self, action: Callable[[], T], what: str) -> T:
+    def _with_retry(self, action: Callable[[], T], store: str) -> T:
         delay_ms = self._telemetry.retry_initial_ms
         while True:
             try:
@@ -93,7 +94,8 @@ class IngestionService:
                 if self._stop.is_set():
                     raise
                 # A store is down: wait, then try the same batch again (nothing is skipped).
-                _log.warning("%s failed (%s); retrying in %d ms", what, exc, delay_ms)
+                _log.warning("%s unavailable (%s); retrying in %d ms", store, exc, delay_ms)
+                metrics.STORE_RETRIES.labels(store).inc()
                 self._stop.wait(delay_ms / 1000)
                 delay_ms = min(delay_ms * 2, self._telemetry.retry_max_ms)
 
@@ -103,7 +105,7 @@ class IngestionService:
         def on_assign(consumer: Consumer, partitions: list[TopicPartition]) -> None:
             stored = self._with_retry(
                 lambda: self._repository.load_offsets(self._telemetry.consumer_group, topic),
-                "load offsets",
+                "postgres",
             )
             for partition in partitions:
                 partition.offset = stored.get(partition.partition, OFFSET_BEGINNING)
@@ -128,7 +130,7 @@ class IngestionService:
         """Consume until :meth:`stop`, or until ``max_idle_polls`` empty polls in a row once the
         consumer has its partitions."""
         self._profiles, self._watermarks = self._with_retry(
-            self._repository.load_meters, "load meters"
+            self._repository.load_meters, "postgres"
         )
         consumer = self._consumer()
         idle = 0
@@ -159,13 +161,17 @@ class IngestionService:
                     unknown.add(meter_id)
         if unknown:
             profiles, watermarks = self._with_retry(
-                lambda: self._repository.load_meters(unknown), "load new meters"
+                lambda: self._repository.load_meters(unknown), "postgres"
             )
             self._profiles.update(profiles)
             self._watermarks.update(watermarks)
 
     def process(self, records: Sequence[Message]) -> None:
         """Apply one batch of records (all from this consumer's assignment)."""
+        with metrics.BATCH_SECONDS.time():
+            self._process(records)
+
+    def _process(self, records: Sequence[Message]) -> None:
         self._learn_new_meters(records)
         watermarks = dict(self._watermarks)
         outcomes = validate_records(
@@ -195,8 +201,8 @@ class IngestionService:
             assert partition is not None
             assert offset is not None
             next_offsets[partition] = max(next_offsets.get(partition, 0), offset + 1)
-        beyond_retention = self._with_retry(lambda: self._influx.write(accepted), "write InfluxDB")
-        self._with_retry(self._dead_letter.flush, "dead-letter")
+        beyond_retention = self._with_retry(lambda: self._influx.write(accepted), "influxdb")
+        self._with_retry(self._dead_letter.flush, "kafka")
         batch = AppliedBatch(
             topic=self._telemetry.readings_topic,
             consumer_group=self._telemetry.consumer_group,
@@ -205,13 +211,19 @@ class IngestionService:
             latest_readings=list(latest.values()),
             rejection_counts=dict(rejected),
         )
-        self._with_retry(lambda: self._repository.apply(batch), "commit to PostgreSQL")
+        self._with_retry(lambda: self._repository.apply(batch), "postgres")
         self._watermarks = watermarks
         self.counters.batches += 1
         self.counters.accepted += len(accepted)
         self.counters.beyond_retention += beyond_retention
         self.counters.duplicates += duplicates
         self.counters.rejected.update(rejected)
+        metrics.BATCHES.inc()
+        metrics.ACCEPTED.inc(len(accepted))
+        metrics.DUPLICATES.inc(duplicates)
+        metrics.BEYOND_RETENTION.inc(beyond_retention)
+        for reason, count in rejected.items():
+            metrics.REJECTED.labels(reason).inc(count)
 
 
 def _is_record(message: Message) -> bool:
