@@ -63,8 +63,15 @@ def _exit_code(statuses: list[ServiceStatus]) -> int:
 def _up(args: argparse.Namespace) -> int:
     settings = get_settings()
     _print(f"state directory: {settings.state_dir}")
-    statuses = StackManager(settings).up(args.services, progress=_print)
+    manager = StackManager(settings)
+    statuses = manager.up(args.services, progress=_print)
     _print(_render(statuses))
+    links = [link for service in manager.select(args.services) for link in service.urls()]
+    if links:
+        _print("\nOpen:")
+        width = max(len(what) for what, _ in links)
+        for what, address in links:
+            _print(f"  {what.ljust(width)}  {address}")
     return _exit_code(statuses)
 
 

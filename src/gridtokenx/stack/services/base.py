@@ -61,6 +61,10 @@ class Service(ABC):
     def provision(self) -> None:  # noqa: B027 - most services need no provisioning
         """Create what the platform needs inside the running service; idempotent."""
 
+    def urls(self) -> list[tuple[str, str]]:
+        """What a person can open once the service runs: ``(what, address)`` pairs."""
+        return []
+
     @abstractmethod
     def check_health(self) -> None:
         """Raise HealthCheckFailed unless a real request round trip succeeds."""

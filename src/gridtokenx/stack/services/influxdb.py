@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import httpx
 
 from gridtokenx.stack.errors import HealthCheckFailed, ServiceStartError
@@ -11,6 +13,8 @@ from gridtokenx.stack.services.base import Service, ServicePort
 _TIMEOUT_S = 3.0
 READINGS_RETENTION_POLICY = "readings"
 ROLLUPS_RETENTION_POLICY = "rollups"
+_COUNT_READINGS = 'SELECT count(export_wh) FROM "readings"."readings"'
+"""Readings stored under the retention policy and measurement ingestion writes to."""
 
 
 class InfluxService(Service):
@@ -24,6 +28,11 @@ class InfluxService(Service):
             ServicePort("http", influx.host, influx.port, "GRIDTOKENX_INFLUX__PORT"),
             ServicePort("rpc", influx.host, influx.rpc_port, "GRIDTOKENX_INFLUX__RPC_PORT"),
         ]
+
+    def urls(self) -> list[tuple[str, str]]:
+        influx = self.settings.influx
+        query = urlencode({"db": influx.database, "q": _COUNT_READINGS})
+        return [("meter readings count (InfluxQL)", f"{influx.url}/query?{query}")]
 
     @property
     def config_path(self) -> str:

@@ -34,6 +34,15 @@ class IngestionService(Service):
             )
         ]
 
+    def urls(self) -> list[tuple[str, str]]:
+        telemetry = self.settings.telemetry
+        return [
+            (
+                "ingestion metrics (Prometheus)",
+                f"http://{telemetry.metrics_host}:{telemetry.metrics_port}/metrics",
+            )
+        ]
+
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
 

@@ -28,6 +28,13 @@ class SimulatorService(Service):
         simulator = self.settings.simulator
         return [ServicePort("http", simulator.host, simulator.port, "GRIDTOKENX_SIMULATOR__PORT")]
 
+    def urls(self) -> list[tuple[str, str]]:
+        base = f"http://{self.settings.simulator.host}:{self.settings.simulator.port}"
+        return [
+            ("simulator control API (OpenAPI UI)", f"{base}/docs"),
+            ("live grid telemetry (WebSocket)", f"{base.replace('http', 'ws', 1)}/v1/stream"),
+        ]
+
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         # The service reads its scenario at start: the schema must be there even when only
