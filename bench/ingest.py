@@ -85,6 +85,9 @@ def one_round(stack: Settings, readings: int, processes: int) -> tuple[float, fl
                     marks[share] = now
             if done >= total:
                 break
+            exited = [worker.returncode for worker in workers if worker.poll() is not None]
+            if exited:
+                raise RuntimeError(f"an ingestion process exited early with {exited}")
             time.sleep(0.02)
         finished = time.perf_counter()
         for worker in workers:

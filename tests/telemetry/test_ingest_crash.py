@@ -46,7 +46,8 @@ def _applied(pipeline: Pipeline) -> int:
 
 def _ingest(env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "gridtokenx", "telemetry", "ingest", *extra],
+        # The stack's own ingestion process already serves metrics on the default port.
+        [sys.executable, "-m", "gridtokenx", "telemetry", "ingest", "--no-metrics", *extra],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
