@@ -22,30 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.telemetry.pipeline import Pipeline, private_pipeline
+from tests.telemetry.pipeline import private_pipeline
 
 from gridtokenx.config import Settings, get_settings
 
 METERS = 1_000
-
-
-def _environment(pipeline: Pipeline, instance: int) -> dict[str, str]:
-    settings = pipeline.settings
-    return {
-        **os.environ,
-        "GRIDTOKENX_POSTGRES__DATABASE": settings.postgres.database,
-        "GRIDTOKENX_INFLUX__DATABASE": settings.influx.database,
-        "GRIDTOKENX_TELEMETRY__READINGS_TOPIC": settings.telemetry.readings_topic,
-        "GRIDTOKENX_TELEMETRY__DEAD_LETTER_TOPIC": settings.telemetry.dead_letter_topic,
-        "GRIDTOKENX_TELEMETRY__CONSUMER_GROUP": settings.telemetry.consumer_group,
-        "GRIDTOKENX_TELEMETRY__INSTANCE_ID": f"{settings.telemetry.instance_id}-{instance}",
-    }
-
-
-def _applied(pipeline: Pipeline) -> int:
-    telemetry = pipeline.settings.telemetry
-    offsets = pipeline.repository.load_offsets(telemetry.consumer_group, telemetry.readings_topic)
-    return sum(offsets.values())
 
 
 def one_round(stack: Settings, readings: int, processes: int) -> tuple[float, float]:
@@ -69,25 +50,29 @@ def one_round(stack: Settings, readings: int, processes: int) -> tuple[float, fl
                     "ingest",
                     "--exit-when-idle",
                     "5",
+                    "--no-metrics",
                 ],
-                env=_environment(pipeline, instance),
+                env=pipeline.ingest_environment(
+                    f"{pipeline.settings.telemetry.instance_id}-{instance}"
+                ),
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
             for instance in range(processes)
         ]
         marks: dict[float, float] = {}
         while True:
-            done = _applied(pipeline)
+            done = pipeline.applied_offsets()
             now = time.perf_counter()
             for share in (0.1, 0.9):
                 if share not in marks and done >= share * total:
                     marks[share] = now
             if done >= total:
                 break
-            exited = [worker.returncode for worker in workers if worker.poll() is not None]
-            if exited:
-                raise RuntimeError(f"an ingestion process exited early with {exited}")
+            for worker in workers:
+                if worker.poll() is not None:
+                    _, errors = worker.communicate()
+                    raise RuntimeError(f"an ingestion process exited early: {errors.decode()}")
             time.sleep(0.02)
         finished = time.perf_counter()
         for worker in workers:

@@ -87,6 +87,28 @@ class ChainSettings(BaseModel):
     """Fsync the transaction log before a transaction is reported confirmed (off: tests only)."""
     state_dir: Path | None = None
     """Where the node keeps its genesis and transaction log; default ``<state_dir>/chain``."""
+    cluster_rpc_url: str | None = None
+    """The cluster the platform's clients talk to; default: the local node (``rpc_url``)."""
+    cluster_ws_url: str | None = None
+    """The cluster's PubSub endpoint; default: the local node (``ws_url``)."""
+    commitment: Literal["processed", "confirmed", "finalized"] = "confirmed"
+    request_timeout_s: float = Field(default=10.0, gt=0)
+    confirm_timeout_s: float = Field(default=60.0, gt=0)
+    """How long send_and_confirm keeps resending and rebuilding before it gives up."""
+    resend_interval_s: float = Field(default=2.0, gt=0)
+    poll_interval_s: float = Field(default=0.4, gt=0)
+    """Status polling cadence when no WebSocket notification arrives."""
+    priority_fee_micro_lamports: int = Field(default=0, ge=0)
+    """ComputeBudget SetComputeUnitPrice per transaction (0: none)."""
+    compute_unit_limit: int = Field(default=0, ge=0, le=1_400_000)
+    """ComputeBudget SetComputeUnitLimit per transaction (0: the cluster's default)."""
+    addresses_file: Path | None = None
+    """The bootstrapped programs, mints and market; default ``<chain state dir>/addresses.json``."""
+    program_dir: Path | None = None
+    """Where the built programs (``registry.so``, ``trading.so``) are; default the checkout's
+    ``build/programs`` (``make programs``)."""
+    market_fee_bps: int = Field(default=25, ge=0, le=10_000)
+    """The Trading market's fee, set when bootstrap creates the market."""
 
     @property
     def rpc_url(self) -> str:
@@ -95,6 +117,16 @@ class ChainSettings(BaseModel):
     @property
     def ws_url(self) -> str:
         return f"ws://{self.host}:{self.ws_port}"
+
+    @property
+    def client_rpc_url(self) -> str:
+        """Where clients send JSON-RPC: ``cluster_rpc_url`` or the local node."""
+        return self.cluster_rpc_url or self.rpc_url
+
+    @property
+    def client_ws_url(self) -> str:
+        """Where clients subscribe: ``cluster_ws_url`` or the local node."""
+        return self.cluster_ws_url or self.ws_url
 
 
 class TelemetrySettings(BaseModel):
@@ -169,6 +201,16 @@ class Settings(BaseSettings):
     def chain_state_dir(self) -> Path:
         """The chain node's folder: ``chain.state_dir`` if set, else ``state_dir / "chain"``."""
         return self.chain.state_dir or self.state_dir / "chain"
+
+    @property
+    def chain_addresses_file(self) -> Path:
+        """``chain.addresses_file`` if set, else ``addresses.json`` in the chain's folder."""
+        return self.chain.addresses_file or self.chain_state_dir / "addresses.json"
+
+    @property
+    def chain_keys_dir(self) -> Path:
+        """The local chain's operator, matcher and faucet keypairs (files of mode 0600)."""
+        return self.chain_state_dir / "keys"
 
 
 @lru_cache(maxsize=1)

@@ -47,6 +47,20 @@ user can do about it::
     ├── DeployError                gridtokenx.chain.deploy.errors: a program was not deployed
     │   ├── TransactionTooLargeError     a deploy transaction exceeds the 1,232-byte packet
     │   └── DeployTransactionFailedError the runtime rejected a deploy transaction
+    ├── ChainClientError           gridtokenx.chain.client.errors: a request or transaction failed
+    │   ├── ChainTransportError    the cluster was unreachable or did not answer JSON-RPC
+    │   ├── ChainRpcError          the cluster answered with a JSON-RPC error object
+    │   │   └── PreflightFailedError  sendTransaction's simulation refused it (-32002)
+    │   ├── TransactionFailedError the transaction landed and failed (fee paid)
+    │   ├── ConfirmationTimeoutError  not confirmed within chain.confirm_timeout_s
+    │   └── BlockhashExpiredError  a signed transaction's blockhash expired before it landed
+    ├── AddressesFileError         gridtokenx.chain.addresses: the chain is not bootstrapped
+    ├── KeypairFileError           gridtokenx.chain.keys: a keypair file is missing or invalid
+    ├── NotLocalNodeError          gridtokenx.chain.local_node: a local-only action (faucet)
+    │                              aimed at a cluster with another genesis
+    ├── BootstrapError             gridtokenx.chain.bootstrap: the cluster cannot be bootstrapped
+    │   └── ProgramNotBuiltError   a program's .so is missing (`make programs`)
+    ├── FaucetError                gridtokenx.chain.faucet: amounts out of range
     └── SbfError                   gridtokenx.sbf.errors: an on-chain program was not linked
         ├── ObjectFormatError      an input is not an ELF64 little-endian BPF relocatable object
         ├── WritableDataError      writable globals (.data, .bss, common), which SBPFv0 lacks

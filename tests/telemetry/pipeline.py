@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from collections.abc import Iterator
@@ -75,6 +76,25 @@ class Pipeline:
 
     def publish(self, meter: SimMeter, signed: tuple[bytes, bytes]) -> None:
         self.producer.publish(meter.meter_id.bytes, *signed)
+
+    def ingest_environment(self, instance_id: str) -> dict[str, str]:
+        """Environment for a `gridtokenx telemetry ingest` process on this pipeline."""
+        settings = self.settings
+        return {
+            **os.environ,
+            "GRIDTOKENX_POSTGRES__DATABASE": settings.postgres.database,
+            "GRIDTOKENX_INFLUX__DATABASE": settings.influx.database,
+            "GRIDTOKENX_TELEMETRY__READINGS_TOPIC": settings.telemetry.readings_topic,
+            "GRIDTOKENX_TELEMETRY__DEAD_LETTER_TOPIC": settings.telemetry.dead_letter_topic,
+            "GRIDTOKENX_TELEMETRY__CONSUMER_GROUP": settings.telemetry.consumer_group,
+            "GRIDTOKENX_TELEMETRY__INSTANCE_ID": instance_id,
+        }
+
+    def applied_offsets(self) -> int:
+        """Records the pipeline's ingestion has applied (the offsets stored in PostgreSQL)."""
+        telemetry = self.settings.telemetry
+        offsets = self.repository.load_offsets(telemetry.consumer_group, telemetry.readings_topic)
+        return sum(offsets.values())
 
     def influx_query(self, statement: str) -> list[list[Any]]:
         influx = self.settings.influx

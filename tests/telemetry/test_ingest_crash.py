@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -14,34 +13,13 @@ import pytest
 from gridtokenx.config import Settings
 from gridtokenx.telemetry.intervals import fold_intervals
 from gridtokenx.telemetry.validation import Reading
-from tests.telemetry.pipeline import Pipeline, private_pipeline
+from tests.telemetry.pipeline import private_pipeline
 
 pytestmark = pytest.mark.integration
 
 METERS = 20
 STEPS = 300
 KILL_AT_OFFSETS = (1_000, 2_500, 4_000)
-
-
-def _environment(pipeline: Pipeline) -> dict[str, str]:
-    settings = pipeline.settings
-    return {
-        **os.environ,
-        "GRIDTOKENX_POSTGRES__DATABASE": settings.postgres.database,
-        "GRIDTOKENX_INFLUX__DATABASE": settings.influx.database,
-        "GRIDTOKENX_TELEMETRY__READINGS_TOPIC": settings.telemetry.readings_topic,
-        "GRIDTOKENX_TELEMETRY__DEAD_LETTER_TOPIC": settings.telemetry.dead_letter_topic,
-        "GRIDTOKENX_TELEMETRY__CONSUMER_GROUP": settings.telemetry.consumer_group,
-        "GRIDTOKENX_TELEMETRY__INSTANCE_ID": settings.telemetry.instance_id,
-        "GRIDTOKENX_TELEMETRY__BATCH_SIZE": "50",
-        "GRIDTOKENX_TELEMETRY__POLL_TIMEOUT_MS": "200",
-    }
-
-
-def _applied(pipeline: Pipeline) -> int:
-    telemetry = pipeline.settings.telemetry
-    offsets = pipeline.repository.load_offsets(telemetry.consumer_group, telemetry.readings_topic)
-    return sum(offsets.values())
 
 
 def _ingest(env: dict[str, str], *extra: str) -> subprocess.Popen[bytes]:
@@ -73,23 +51,27 @@ def test_kill_9_during_ingestion_loses_and_duplicates_nothing(running_stack: Set
                     )
                 )
         pipeline.producer.flush()
-        env = _environment(pipeline)
+        env = {
+            **pipeline.ingest_environment(pipeline.settings.telemetry.instance_id),
+            "GRIDTOKENX_TELEMETRY__BATCH_SIZE": "50",
+            "GRIDTOKENX_TELEMETRY__POLL_TIMEOUT_MS": "200",
+        }
         kills = 0
         for threshold in KILL_AT_OFFSETS:
             process = _ingest(env)
             deadline = time.monotonic() + 60
-            while _applied(pipeline) < threshold and time.monotonic() < deadline:
+            while pipeline.applied_offsets() < threshold and time.monotonic() < deadline:
                 time.sleep(0.01)
             process.send_signal(signal.SIGKILL)
             process.wait()
             kills += 1
-            assert _applied(pipeline) < len(readings), "killed too late to test a crash"
+            assert pipeline.applied_offsets() < len(readings), "killed too late to test a crash"
         finished = _ingest(env, "--exit-when-idle", "5")
         output, _ = finished.communicate(timeout=120)
         assert finished.returncode == 0, output.decode()
         assert kills == len(KILL_AT_OFFSETS)
 
-        assert _applied(pipeline) == len(readings)
+        assert pipeline.applied_offsets() == len(readings)
         assert pipeline.influx_point_count() == len(readings)
         assert pipeline.repository.rejection_counts() == {}
         expected = {(row.meter_id, row.interval_start_ms): row for row in fold_intervals(readings)}

@@ -14,7 +14,6 @@ from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, create_account
 from solders.token import ID as TOKEN_PROGRAM_ID
-from solders.transaction import Transaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 from spl.token.instructions import (
     create_associated_token_account,
@@ -37,7 +36,7 @@ from gridtokenx.chain.registry.pda import (
     mint_authority_address,
     user_address,
 )
-from gridtokenx.chain.svm import execute
+from gridtokenx.chain.svm import send_instructions
 from gridtokenx.core.ids import meter_id_from_bytes
 from gridtokenx.telemetry.reading import ReadingMessage, encode_reading
 
@@ -153,16 +152,7 @@ class RegistryHarness:
         payer: Keypair | None = None,
     ) -> Result:
         """Send with the operator paying, or ``payer`` (then the operator signs nothing)."""
-        payer = payer or self.operator
-        # A fresh blockhash per transaction keeps identical retries from being deduplicated.
-        self.svm.expire_blockhash()
-        transaction = Transaction.new_signed_with_payer(
-            list(instructions),
-            payer.pubkey(),
-            [payer, *[signer for signer in signers if signer != payer]],
-            self.svm.latest_blockhash(),
-        )
-        return execute(self.svm, transaction)
+        return send_instructions(self.svm, instructions, payer or self.operator, signers)
 
     def expect_ok(
         self, instructions: Sequence[Instruction], signers: Sequence[Keypair] = ()

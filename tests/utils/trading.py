@@ -19,7 +19,7 @@ from solders.message import MessageV0
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, create_account
 from solders.token import ID as TOKEN_PROGRAM_ID
-from solders.transaction import Transaction, VersionedTransaction
+from solders.transaction import VersionedTransaction
 from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 from spl.token.instructions import (
     create_associated_token_account,
@@ -31,7 +31,7 @@ from spl.token.models import InitializeMintParams, MintToParams
 
 from gridtokenx.chain.deploy import LiteSvmSubmitter, deploy_program
 from gridtokenx.chain.program_ids import TRADING, local_program_keypair
-from gridtokenx.chain.svm import execute
+from gridtokenx.chain.svm import execute, send_instructions
 from gridtokenx.chain.trading.accounts import Market, Order, OrderSide
 from gridtokenx.chain.trading.builders import (
     MarketKeys,
@@ -114,16 +114,7 @@ class TradingChain:
         signers: Sequence[Keypair] = (),
         payer: Keypair | None = None,
     ) -> Result:
-        payer = payer or self.operator
-        # A fresh blockhash per transaction keeps identical retries from being deduplicated.
-        self.svm.expire_blockhash()
-        transaction = Transaction.new_signed_with_payer(
-            list(instructions),
-            payer.pubkey(),
-            [payer, *[signer for signer in signers if signer != payer]],
-            self.svm.latest_blockhash(),
-        )
-        return execute(self.svm, transaction)
+        return send_instructions(self.svm, instructions, payer or self.operator, signers)
 
     def send_with_lookup_table(
         self, instructions: Sequence[Instruction], signer: Keypair, addresses: Sequence[Pubkey]

@@ -12,9 +12,11 @@ from __future__ import annotations
 import ctypes
 import mmap
 import platform
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 
+from solders.instruction import Instruction
+from solders.keypair import Keypair
 from solders.litesvm import LiteSVM
 from solders.transaction import Transaction, VersionedTransaction
 from solders.transaction_metadata import (
@@ -60,3 +62,24 @@ def simulate(
         return svm.simulate_transaction(transaction)
     finally:
         clear_x87_state()
+
+
+def send_instructions(
+    svm: LiteSVM,
+    instructions: Sequence[Instruction],
+    payer: Keypair,
+    signers: Sequence[Keypair] = (),
+) -> TransactionMetadata | FailedTransactionMetadata:
+    """Sign ``instructions`` with the fee ``payer`` and ``signers`` and execute them.
+
+    Each call takes a fresh blockhash, so sending the same instructions again is a new
+    transaction rather than a deduplicated repeat.
+    """
+    svm.expire_blockhash()
+    transaction = Transaction.new_signed_with_payer(
+        list(instructions),
+        payer.pubkey(),
+        [payer, *[signer for signer in signers if signer != payer]],
+        svm.latest_blockhash(),
+    )
+    return execute(svm, transaction)

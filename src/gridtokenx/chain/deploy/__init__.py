@@ -7,13 +7,16 @@ from gridtokenx.chain.deploy.errors import (
     TransactionTooLargeError,
 )
 from gridtokenx.chain.deploy.litesvm import LiteSvmSubmitter
+from gridtokenx.chain.deploy.rpc import RpcSubmitter, deploy_program_over_rpc
 
 __all__ = [
     "DeployError",
     "DeployTransactionFailedError",
     "DeployedProgram",
     "LiteSvmSubmitter",
+    "RpcSubmitter",
     "TransactionSubmitter",
     "TransactionTooLargeError",
     "deploy_program",
+    "deploy_program_over_rpc",
 ]

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 
-from gridtokenx.stack.errors import HealthCheckFailed
+from gridtokenx.chain.bootstrap import (
+    CHECKOUT_PROGRAM_DIR,
+    BootstrapOptions,
+    ProgramNotBuiltError,
+    program_dir,
+    run_bootstrap,
+)
+from gridtokenx.stack.errors import HealthCheckFailed, ServiceStartError
 from gridtokenx.stack.process import LaunchSpec
 from gridtokenx.stack.services.base import Service, ServicePort
 
 _TIMEOUT_S = 3.0
+_log = logging.getLogger(__name__)
 
 
 class ChainNodeService(Service):
@@ -61,6 +72,36 @@ class ChainNodeService(Service):
             "GRIDTOKENX_CHAIN__BLOCKHASH_VALID_SLOTS": str(chain.blockhash_valid_slots),
             "GRIDTOKENX_CHAIN__WAL_FSYNC": str(chain.wal_fsync).lower(),
         }
+
+    def provision(self) -> None:
+        """Bootstrap the local chain (programs, GXT mint, registry, market, addresses file) if
+        it is not yet; on a bootstrapped chain this only verifies (a few reads)."""
+        try:
+            report = asyncio.run(run_bootstrap(self.settings, BootstrapOptions()))
+        except ProgramNotBuiltError:
+            self._build_programs()
+            report = asyncio.run(run_bootstrap(self.settings, BootstrapOptions()))
+        for action in report.actions:
+            _log.info("chain-node: %s", action)
+        for warning in report.warnings:
+            _log.warning("chain-node: %s", warning)
+
+    def _build_programs(self) -> None:
+        programs = program_dir(self.settings)
+        checkout = CHECKOUT_PROGRAM_DIR.parents[1]
+        if programs != CHECKOUT_PROGRAM_DIR or not (checkout / "Makefile").exists():
+            raise ServiceStartError(
+                f"chain-node: the programs to deploy are not in {programs}; build them with "
+                "`make programs` in the GridTokenX checkout"
+            )
+        result = subprocess.run(
+            ["make", "-s", "programs"], cwd=checkout, capture_output=True, text=True, check=False
+        )
+        if result.returncode != 0:
+            raise ServiceStartError(
+                f"chain-node: `make programs` failed in {checkout}: "
+                f"{(result.stderr or result.stdout).strip()[-2000:]}"
+            )
 
     def check_health(self) -> None:
         try:
