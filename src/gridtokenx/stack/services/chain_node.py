@@ -37,6 +37,13 @@ class ChainNodeService(Service):
             ServicePort("pubsub", chain.host, chain.ws_port, "GRIDTOKENX_CHAIN__WS_PORT"),
         ]
 
+    def urls(self) -> list[tuple[str, str]]:
+        chain = self.settings.chain
+        return [
+            ("Solana JSON-RPC (wallets: custom RPC URL)", chain.rpc_url),
+            ("program, mint and market addresses", "`gridtokenx chain addresses`"),
+        ]
+
     @property
     def home(self) -> Path:
         return self.settings.chain_state_dir
