@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from gridtokenx.chain import cli as chain_cli
 from gridtokenx.db import cli as db_cli
 from gridtokenx.errors import GridTokenXError
+from gridtokenx.minting import cli as minting_cli
 from gridtokenx.simulator import cli as simulator_cli
 from gridtokenx.stack import cli as stack_cli
 from gridtokenx.telemetry import cli as telemetry_cli
@@ -22,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     telemetry_cli.register(commands)
     chain_cli.register(commands)
     simulator_cli.register(commands)
+    minting_cli.register(commands)
     return parser
 
 

@@ -168,6 +168,23 @@ class SimulatorSettings(BaseModel):
     """An accelerated run starts this long ago and runs in real time once it reaches now."""
 
 
+class MintingSettings(BaseModel):
+    """The minting service (`gridtokenx mint serve`): signed watermarks → GXT on chain."""
+
+    interval_s: float = Field(default=5.0, gt=0)
+    """Pause between minting cycles (reconcile, select, submit)."""
+    readings_per_transaction: int = Field(default=3, ge=1, le=3)
+    """Readings per legacy mint transaction; 3 is the most that fits the 1,232-byte packet."""
+    payer_keypair_file: Path | None = None
+    """The grid operator's keypair: pays the fees and co-signs meter registrations; default the
+    local chain's ``<chain state dir>/keys/operator.json``."""
+    register_simulated_meters: bool = True
+    """Register the simulator scenario's commissioned meters on chain before minting."""
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9102
+    """Prometheus metrics of the minting service (also its health check)."""
+
+
 class StackSettings(BaseModel):
     java_bin: str = "java"
     maven_bin: str = "mvn"
@@ -196,6 +213,7 @@ class Settings(BaseSettings):
     telemetry: TelemetrySettings = TelemetrySettings()
     chain: ChainSettings = ChainSettings()
     simulator: SimulatorSettings = SimulatorSettings()
+    minting: MintingSettings = MintingSettings()
 
     @property
     def chain_state_dir(self) -> Path:

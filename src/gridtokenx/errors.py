@@ -61,6 +61,10 @@ user can do about it::
     ├── BootstrapError             gridtokenx.chain.bootstrap: the cluster cannot be bootstrapped
     │   └── ProgramNotBuiltError   a program's .so is missing (`make programs`)
     ├── FaucetError                gridtokenx.chain.faucet: amounts out of range
+    ├── MintingError               gridtokenx.minting.errors: the minting service cannot work
+    │   ├── InvalidTransitionError a submission resolved twice (only pending ones move)
+    │   └── MeterRegistrationError a simulated meter did not register, or its address holds
+    │                              another fleet's meter on chain
     └── SbfError                   gridtokenx.sbf.errors: an on-chain program was not linked
         ├── ObjectFormatError      an input is not an ELF64 little-endian BPF relocatable object
         ├── WritableDataError      writable globals (.data, .bss, common), which SBPFv0 lacks

@@ -2,6 +2,8 @@
 
 Key derivation (simulator only; a real meter generates its key in its secure element): the
 32-byte Ed25519 seed of meter ``i`` is ``SHA-256("GRIDTOKENX:KEY:1" || seed u64 LE || i u64 LE)``.
+The simulator also stands in for each meter's owner, whose wallet key seed is the same hash
+under the tag ``GRIDTOKENX:OWN:1`` (a separate tag, so a device key is never a wallet key).
 
 Keys live in the native ``gridtokenx_ed25519`` extension (ed25519-dalek, built by
 ``make native``), which expands them once and signs a tick's contiguous message buffer in one
@@ -22,12 +24,22 @@ from gridtokenx.simulator.errors import SimulatorError
 from gridtokenx.telemetry.reading import PUBLIC_KEY_LEN
 
 KEY_DERIVATION_TAG: Final = b"GRIDTOKENX:KEY:1"
+OWNER_KEY_DERIVATION_TAG: Final = b"GRIDTOKENX:OWN:1"
 
 
 def derive_key_seed(fleet_seed: int, meter_index: int) -> bytes:
     """The 32-byte Ed25519 seed of meter ``meter_index`` of the fleet ``fleet_seed``."""
+    return _derive(KEY_DERIVATION_TAG, fleet_seed, meter_index)
+
+
+def derive_owner_key_seed(fleet_seed: int, meter_index: int) -> bytes:
+    """The 32-byte Ed25519 seed of the wallet that owns meter ``meter_index``."""
+    return _derive(OWNER_KEY_DERIVATION_TAG, fleet_seed, meter_index)
+
+
+def _derive(tag: bytes, fleet_seed: int, meter_index: int) -> bytes:
     return hashlib.sha256(
-        KEY_DERIVATION_TAG + fleet_seed.to_bytes(8, "little") + meter_index.to_bytes(8, "little")
+        tag + fleet_seed.to_bytes(8, "little") + meter_index.to_bytes(8, "little")
     ).digest()
 
 

@@ -11,6 +11,7 @@ from gridtokenx.stack.services.chain_node import ChainNodeService
 from gridtokenx.stack.services.influxdb import InfluxService
 from gridtokenx.stack.services.ingestion import IngestionService
 from gridtokenx.stack.services.kafka import KafkaService
+from gridtokenx.stack.services.minting import MintingService
 from gridtokenx.stack.services.postgres import PostgresService
 from gridtokenx.stack.services.redis import RedisService
 from gridtokenx.stack.services.simulator import SimulatorService
@@ -23,4 +24,5 @@ SERVICE_TYPES: tuple[type[Service], ...] = (
     IngestionService,
     ChainNodeService,
     SimulatorService,
+    MintingService,
 )

@@ -1,0 +1,1 @@
+"""Minting GXT on chain from meters' signed readings, and registering simulated meters."""
