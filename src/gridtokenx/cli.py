@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from gridtokenx.chain import cli as chain_cli
 from gridtokenx.db import cli as db_cli
 from gridtokenx.errors import GridTokenXError
+from gridtokenx.market import cli as market_cli
 from gridtokenx.minting import cli as minting_cli
 from gridtokenx.simulator import cli as simulator_cli
 from gridtokenx.stack import cli as stack_cli
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     chain_cli.register(commands)
     simulator_cli.register(commands)
     minting_cli.register(commands)
+    market_cli.register(commands)
     return parser
 
 

@@ -185,6 +185,36 @@ class MintingSettings(BaseModel):
     """Prometheus metrics of the minting service (also its health check)."""
 
 
+class MarketSettings(BaseModel):
+    """The matching service (`gridtokenx market match`): order-commands → trades + book deltas."""
+
+    commands_topic: str = "order-commands"
+    trades_topic: str = "trades"
+    book_deltas_topic: str = "book-deltas"
+    dead_letter_topic: str = "order-commands-dlq"
+    consumer_group: str = "matcher"
+    instance_id: str = "matcher-0"
+    """Static group membership and the Kafka transactional id: a restarted process with the same
+    id takes its partitions back at once and fences (aborts) its predecessor's open transaction.
+    Give each parallel process its own id."""
+    session_timeout_ms: int = Field(default=10_000, ge=6_000)
+    transaction_timeout_ms: int = Field(default=10_000, ge=1_000)
+    batch_size: int = Field(default=500, ge=1)
+    """Commands per Kafka transaction at most."""
+    poll_timeout_ms: int = Field(default=200, ge=1)
+    snapshot_every_commands: int = Field(default=10_000, ge=1)
+    snapshot_interval_s: float = Field(default=60.0, gt=0)
+    """A partition with new commands is checkpointed at least this often."""
+    snapshots_kept: int = Field(default=3, ge=1)
+    mode: Literal["continuous", "auction"] = "continuous"
+    """How a market matches, fixed when its first command arrives."""
+    market_order_band_per_kwh: int = Field(default=0, ge=0)
+    auction_interval_ms: int = Field(default=15 * 60 * 1000, ge=1)
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9103
+    """Prometheus metrics of the matching service (also its health check)."""
+
+
 class StackSettings(BaseModel):
     java_bin: str = "java"
     maven_bin: str = "mvn"
@@ -214,6 +244,7 @@ class Settings(BaseSettings):
     chain: ChainSettings = ChainSettings()
     simulator: SimulatorSettings = SimulatorSettings()
     minting: MintingSettings = MintingSettings()
+    market: MarketSettings = MarketSettings()
 
     @property
     def chain_state_dir(self) -> Path:

@@ -34,7 +34,12 @@ user can do about it::
     │                              already reported in an earlier run (choose another seed)
     ├── MarketError                gridtokenx.market.errors: the matching core was misused
     │   ├── MarketConfigError      a market setting (band, interval, start clock) is invalid
-    │   └── SnapshotError          a snapshot is malformed, of another version or inconsistent
+    │   ├── SnapshotError          a snapshot is malformed, of another version or inconsistent
+    │   └── MatcherError           gridtokenx.market.service_errors: the matching service stopped
+    │       ├── SnapshotStoreError       PostgreSQL did not answer a checkpoint read or write
+    │       └── MatcherTransactionError  a Kafka transaction failed, or a newer process fenced it
+    ├── WireFormatError            gridtokenx.market.wire: a record is not a valid message of its
+    │                              market topic (its ``reason`` goes to the dead-letter headers)
     ├── ChainNodeError             gridtokenx.chain.node.errors: the local chain node failed
     │   ├── ChainStateError        the node's state directory is unreadable or incompatible
     │   └── RpcError               a request answered with a JSON-RPC error object

@@ -1,6 +1,9 @@
 """The matching core of a GridTokenX market: a pure, deterministic order book and matcher.
 
-No I/O, no clock, no randomness, standard library and :mod:`gridtokenx.core` types only. A
+No I/O, no clock, no randomness, standard library and :mod:`gridtokenx.core` types only (the
+matching service around it, ``gridtokenx market match``, lives in the modules ``service``,
+``kafka_io``, ``snapshots``, ``metrics`` and ``cli``, which the core never imports; its Kafka
+contract is :mod:`gridtokenx.market.wire` and its per-market state :mod:`~.session`). A
 :class:`MatchingEngine` turns commands (:class:`AddOrder`, :class:`CancelOrder`,
 :class:`AdvanceTime`) into events; the same command sequence always gives the same events and
 the same book. Prices are USDC base units per kWh, quantities GXT base units, both ``int``.

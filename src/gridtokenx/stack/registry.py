@@ -11,6 +11,7 @@ from gridtokenx.stack.services.chain_node import ChainNodeService
 from gridtokenx.stack.services.influxdb import InfluxService
 from gridtokenx.stack.services.ingestion import IngestionService
 from gridtokenx.stack.services.kafka import KafkaService
+from gridtokenx.stack.services.matcher import MatcherService
 from gridtokenx.stack.services.minting import MintingService
 from gridtokenx.stack.services.postgres import PostgresService
 from gridtokenx.stack.services.redis import RedisService
@@ -25,4 +26,5 @@ SERVICE_TYPES: tuple[type[Service], ...] = (
     ChainNodeService,
     SimulatorService,
     MintingService,
+    MatcherService,
 )
