@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import signal
-
-from prometheus_client import start_http_server
 
 from gridtokenx.config import get_settings
 from gridtokenx.minting.app import serve
+from gridtokenx.service_process import start_service
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,10 +23,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _serve(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = get_settings()
-    if not args.no_metrics:
-        start_http_server(settings.minting.metrics_port, settings.minting.metrics_host)
+    minting = get_settings().minting
+    start_service(minting.metrics_host, minting.metrics_port, serve_metrics=not args.no_metrics)
     asyncio.run(_run(args.cycles))
     return 0
 
