@@ -8,7 +8,12 @@ import pytest
 
 from gridtokenx.simulator.config import FleetConfig
 from gridtokenx.simulator.errors import FleetConfigError
-from gridtokenx.simulator.pacing import default_start_ms, due_ms, pacing_clock
+from gridtokenx.simulator.pacing import (
+    default_start_ms,
+    due_ms,
+    local_dawn_at_or_before,
+    pacing_clock,
+)
 from gridtokenx.simulator.scenario import RunMode, Scenario
 
 NOW_MS = 1_790_000_040_000  # on a whole minute
@@ -92,3 +97,16 @@ def test_default_starts_are_whole_intervals() -> None:
 def test_inconsistent_scenarios_are_refused(changes: dict[str, object]) -> None:
     with pytest.raises(FleetConfigError):
         _scenario(changes.pop("mode", RunMode.ACCELERATED), **changes)  # type: ignore[arg-type]
+
+
+def test_demo_runs_start_at_the_sites_dawn() -> None:
+    hour_ms = 3_600_000
+    # 2026-11-23 20:30 UTC is 03:30 on the 24th in Bangkok (UTC+7): the dawn before is 06:00
+    # local on the 23rd, which is 2026-11-22 23:00 UTC.
+    instant_ms = 1_795_465_800_000
+    dawn_ms = local_dawn_at_or_before(instant_ms, 7.0, 60_000)
+    assert dawn_ms == 1_795_388_400_000
+    assert (dawn_ms + 7 * hour_ms) % (24 * hour_ms) == 6 * hour_ms
+    assert 0 <= instant_ms - dawn_ms < 24 * hour_ms
+    assert local_dawn_at_or_before(dawn_ms, 7.0, 60_000) == dawn_ms
+    assert local_dawn_at_or_before(dawn_ms, -5.5, 900_000) % 900_000 == 0

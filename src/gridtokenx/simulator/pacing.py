@@ -52,3 +52,18 @@ def default_start_ms(mode: RunMode, wall_now_ms: int, interval_ms: int, lookback
     """Where a new run starts: now (real time) or ``lookback_ms`` ago, on a whole interval."""
     back_ms = 0 if mode is RunMode.REALTIME else lookback_ms
     return (wall_now_ms - back_ms) // interval_ms * interval_ms
+
+
+_DAY_MS = 86_400_000
+_HOUR_MS = 3_600_000
+DEMO_DAWN_LOCAL_H = 6
+
+
+def local_dawn_at_or_before(instant_ms: int, utc_offset_h: float, interval_ms: int) -> int:
+    """The latest 06:00 site-local time at or before ``instant_ms``, on a whole interval: a
+    demo run that starts there shows sunlight, export and minted GXT within its first hours."""
+    offset_ms = round(utc_offset_h * _HOUR_MS)
+    dawn_ms = DEMO_DAWN_LOCAL_H * _HOUR_MS
+    local_ms = instant_ms + offset_ms
+    dawn_local_ms = (local_ms - dawn_ms) // _DAY_MS * _DAY_MS + dawn_ms
+    return (dawn_local_ms - offset_ms) // interval_ms * interval_ms

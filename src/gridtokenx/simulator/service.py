@@ -11,7 +11,7 @@ from gridtokenx.simulator.api.app import create_app
 from gridtokenx.simulator.api.context import ScenarioDefaults
 from gridtokenx.simulator.commissioning import FleetCommissioner
 from gridtokenx.simulator.config import FleetConfig
-from gridtokenx.simulator.pacing import default_start_ms
+from gridtokenx.simulator.pacing import default_start_ms, local_dawn_at_or_before
 from gridtokenx.simulator.runner import Runner, wall_now_ms
 from gridtokenx.simulator.scenario import RunMode, Scenario
 from gridtokenx.simulator.store import ScenarioStore
@@ -42,14 +42,20 @@ def scenario_defaults(settings: Settings) -> ScenarioDefaults:
 
 
 def default_scenario(settings: Settings, now_ms: int) -> Scenario:
-    """The first run of a new database: the configured fleet, mode and speed, starting now."""
+    """The first run of a new database: the configured fleet, mode and speed. Accelerated and
+    replay runs start at the site's dawn before the lookback, so a fresh demo has sun early."""
     simulator = settings.simulator
     mode = RunMode(simulator.default_mode)
+    fleet = FleetConfig(meter_count=simulator.default_meter_count, seed=simulator.default_seed)
     start_ms = default_start_ms(
         mode, now_ms, simulator.default_interval_ms, scenario_defaults(settings).lookback_ms
     )
+    if mode is not RunMode.REALTIME:
+        start_ms = local_dawn_at_or_before(
+            start_ms, fleet.site.utc_offset_h, simulator.default_interval_ms
+        )
     return Scenario(
-        fleet=FleetConfig(meter_count=simulator.default_meter_count, seed=simulator.default_seed),
+        fleet=fleet,
         mode=mode,
         speed=simulator.default_speed,
         interval_ms=simulator.default_interval_ms,
