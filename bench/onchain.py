@@ -24,7 +24,8 @@ from solders.transaction_metadata import TransactionMetadata
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.utils.registry import Meter, RegistryHarness, build_program, sign_reading
+from tests.utils.registry import Meter, RegistryHarness, sign_reading
+from tests.utils.svm import build_program
 from tests.utils.trading import MarketFixture, Trader, TradingChain
 
 from gridtokenx.chain.ed25519 import SignedMessage

@@ -9,7 +9,8 @@ from solders.transaction import Transaction
 from spl.token.instructions import create_associated_token_account
 
 from gridtokenx.chain.svm import execute
-from tests.utils.registry import RegistryHarness, build_program
+from tests.utils.registry import RegistryHarness
+from tests.utils.svm import build_program
 
 
 def _create_token_account(svm: LiteSVM, payer: Keypair, mint: Keypair) -> Transaction:

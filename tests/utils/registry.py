@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from solders.instruction import Instruction
 from solders.keypair import Keypair
@@ -14,7 +12,6 @@ from solders.litesvm import LiteSVM
 from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, create_account
 from solders.token import ID as TOKEN_PROGRAM_ID
-from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 from spl.token.instructions import (
     create_associated_token_account,
     get_associated_token_address,
@@ -22,12 +19,10 @@ from spl.token.instructions import (
 )
 from spl.token.models import InitializeMintParams
 
-from gridtokenx.chain.anchor.program_errors import failed_custom_code
 from gridtokenx.chain.deploy import LiteSvmSubmitter, deploy_program
 from gridtokenx.chain.ed25519 import SignedMessage
 from gridtokenx.chain.program_ids import REGISTRY, local_program_keypair
 from gridtokenx.chain.registry.accounts import MeterAccount, MeterKind, UserRole
-from gridtokenx.chain.registry.errors import RegistryErrorCode
 from gridtokenx.chain.registry.instructions import Initialize, RegisterMeter, RegisterUser
 from gridtokenx.chain.registry.minting import MintRequest, mint_instructions
 from gridtokenx.chain.registry.pda import (
@@ -36,21 +31,9 @@ from gridtokenx.chain.registry.pda import (
     mint_authority_address,
     user_address,
 )
-from gridtokenx.chain.svm import send_instructions
 from gridtokenx.core.ids import meter_id_from_bytes
 from gridtokenx.telemetry.reading import ReadingMessage, encode_reading
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SOL = 1_000_000_000
-MINT_LEN = 82
-
-Result = TransactionMetadata | FailedTransactionMetadata
-
-
-def build_program(name: str) -> bytes:
-    """The program as `make programs` builds it (up to date after this call)."""
-    subprocess.run(["make", "-s", "programs"], cwd=REPO_ROOT, check=True, capture_output=True)
-    return (REPO_ROOT / "build" / "programs" / f"{name}.so").read_bytes()
+from tests.utils.svm import MINT_LEN, SOL, OperatedSvm
 
 
 def reading_message(meter_id: bytes, export_wh: int, import_wh: int, timestamp_ms: int) -> bytes:
@@ -71,15 +54,6 @@ def sign_reading(
     return SignedMessage(bytes(device.pubkey()), bytes(device.sign_message(message)), message)
 
 
-def error_code(result: Result) -> int | None:
-    """The custom program error a failed transaction ended with (None if it succeeded)."""
-    if isinstance(result, TransactionMetadata):
-        return None
-    failed = failed_custom_code(result.err())
-    assert failed is not None, f"not a program error: {result.err()} {result.meta().logs()}"
-    return failed[1]
-
-
 @dataclass
 class Meter:
     meter_id: bytes
@@ -89,12 +63,9 @@ class Meter:
 
 
 @dataclass
-class RegistryHarness:
-    svm: LiteSVM
-    operator: Keypair
+class RegistryHarness(OperatedSvm):
     program_id: Pubkey
     gxt_mint: Pubkey
-    _nonce: int = field(default=0)
 
     @classmethod
     def deploy(cls, program_bytes: bytes) -> RegistryHarness:
@@ -144,38 +115,6 @@ class RegistryHarness:
                 )
             ),
         ]
-
-    def send(
-        self,
-        instructions: Sequence[Instruction],
-        signers: Sequence[Keypair] = (),
-        payer: Keypair | None = None,
-    ) -> Result:
-        """Send with the operator paying, or ``payer`` (then the operator signs nothing)."""
-        return send_instructions(self.svm, instructions, payer or self.operator, signers)
-
-    def expect_ok(
-        self, instructions: Sequence[Instruction], signers: Sequence[Keypair] = ()
-    ) -> TransactionMetadata:
-        result = self.send(instructions, signers)
-        assert isinstance(result, TransactionMetadata), (result.err(), result.meta().logs())
-        return result
-
-    def expect_error(
-        self,
-        code: RegistryErrorCode,
-        instructions: Sequence[Instruction],
-        signers: Sequence[Keypair] = (),
-        payer: Keypair | None = None,
-    ) -> None:
-        result = self.send(instructions, signers, payer)
-        assert isinstance(result, FailedTransactionMetadata), "the transaction succeeded"
-        assert error_code(result) == code, (result.err(), result.meta().logs())
-
-    def funded(self) -> Keypair:
-        wallet = Keypair()
-        self.svm.airdrop(wallet.pubkey(), 10 * SOL)
-        return wallet
 
     def register_user_instruction(self, wallet: Pubkey, role: int) -> Instruction:
         return RegisterUser(role=role).instruction(
@@ -236,17 +175,5 @@ class RegistryHarness:
         assert account is not None
         return MeterAccount.decode(bytes(account.data))
 
-    def balance(self, token_account: Pubkey) -> int:
-        account = self.svm.get_account(token_account)
-        assert account is not None
-        return int.from_bytes(bytes(account.data)[64:72], "little")
-
     def supply(self) -> int:
-        account = self.svm.get_account(self.gxt_mint)
-        assert account is not None
-        return int.from_bytes(bytes(account.data)[36:44], "little")
-
-    def snapshot(self, addresses: Sequence[Pubkey]) -> list[tuple[int, bytes] | None]:
-        """Lamports and data of each account, to prove a failed instruction changed nothing."""
-        accounts = [self.svm.get_account(address) for address in addresses]
-        return [None if a is None else (a.lamports, bytes(a.data)) for a in accounts]
+        return self.mint_supply(self.gxt_mint)

@@ -20,7 +20,6 @@ from solders.pubkey import Pubkey
 from solders.system_program import CreateAccountParams, create_account
 from solders.token import ID as TOKEN_PROGRAM_ID
 from solders.transaction import VersionedTransaction
-from solders.transaction_metadata import FailedTransactionMetadata, TransactionMetadata
 from spl.token.instructions import (
     create_associated_token_account,
     get_associated_token_address,
@@ -31,7 +30,7 @@ from spl.token.models import InitializeMintParams, MintToParams
 
 from gridtokenx.chain.deploy import LiteSvmSubmitter, deploy_program
 from gridtokenx.chain.program_ids import TRADING, local_program_keypair
-from gridtokenx.chain.svm import execute, send_instructions
+from gridtokenx.chain.svm import execute
 from gridtokenx.chain.trading.accounts import Market, Order, OrderSide
 from gridtokenx.chain.trading.builders import (
     MarketKeys,
@@ -44,10 +43,7 @@ from gridtokenx.chain.trading.builders import (
     settle_instruction,
 )
 from gridtokenx.chain.trading.errors import TradingErrorCode
-from tests.utils.registry import MINT_LEN, SOL, error_code
-
-Result = TransactionMetadata | FailedTransactionMetadata
-Snapshot = list[tuple[int, bytes] | None]
+from tests.utils.svm import MINT_LEN, SOL, OperatedSvm, Result
 
 KWH = 1_000_000  # GXT base units per kWh
 USDC = 1_000_000  # USDC base units per USDC
@@ -89,11 +85,9 @@ class Trader:
 
 
 @dataclass
-class TradingChain:
+class TradingChain(OperatedSvm):
     """LiteSVM with the Trading program deployed; the operator pays every transaction."""
 
-    svm: LiteSVM
-    operator: Keypair
     program_id: Pubkey
 
     @classmethod
@@ -107,14 +101,6 @@ class TradingChain:
         # LiteSVM's clock starts at 0, which an order's expiry reads as "never".
         chain.advance_clock(START_TIME)
         return chain
-
-    def send(
-        self,
-        instructions: Sequence[Instruction],
-        signers: Sequence[Keypair] = (),
-        payer: Keypair | None = None,
-    ) -> Result:
-        return send_instructions(self.svm, instructions, payer or self.operator, signers)
 
     def send_with_lookup_table(
         self, instructions: Sequence[Instruction], signer: Keypair, addresses: Sequence[Pubkey]
@@ -138,24 +124,6 @@ class TradingChain:
             self.svm.latest_blockhash(),
         )
         return execute(self.svm, VersionedTransaction(message, [signer]))
-
-    def expect_ok(
-        self, instructions: Sequence[Instruction], signers: Sequence[Keypair] = ()
-    ) -> TransactionMetadata:
-        result = self.send(instructions, signers)
-        assert isinstance(result, TransactionMetadata), (result.err(), result.meta().logs())
-        return result
-
-    def expect_error(
-        self,
-        code: TradingErrorCode,
-        instructions: Sequence[Instruction],
-        signers: Sequence[Keypair] = (),
-        payer: Keypair | None = None,
-    ) -> None:
-        result = self.send(instructions, signers, payer)
-        assert isinstance(result, FailedTransactionMetadata), "the transaction succeeded"
-        assert error_code(result) == code, (result.err(), result.meta().logs())
 
     def create_mint(self, decimals: int = 6) -> Pubkey:
         """A new SPL Token mint whose mint authority is the operator."""
@@ -193,21 +161,6 @@ class TradingChain:
             )
             self.expect_ok([mint_to(params)])
 
-    def funded(self) -> Keypair:
-        wallet = Keypair()
-        self.svm.airdrop(wallet.pubkey(), 10 * SOL)
-        return wallet
-
-    def balance(self, token_account: Pubkey) -> int:
-        account = self.svm.get_account(token_account)
-        assert account is not None
-        return int.from_bytes(bytes(account.data)[64:72], "little")
-
-    def supply(self, mint: Pubkey) -> int:
-        account = self.svm.get_account(mint)
-        assert account is not None
-        return int.from_bytes(bytes(account.data)[36:44], "little")
-
     def lamports(self, address: Pubkey) -> int:
         account = self.svm.get_account(address)
         return 0 if account is None else account.lamports
@@ -226,11 +179,6 @@ class TradingChain:
                 clock.unix_timestamp + seconds,
             )
         )
-
-    def snapshot(self, addresses: Sequence[Pubkey]) -> Snapshot:
-        """Lamports and data of each account, to prove a failed instruction changed nothing."""
-        accounts = [self.svm.get_account(address) for address in addresses]
-        return [None if a is None else (a.lamports, bytes(a.data)) for a in accounts]
 
     def open_market(self, fee_bps: int = 25) -> MarketFixture:
         energy_mint, quote_mint = self.create_mint(), self.create_mint()

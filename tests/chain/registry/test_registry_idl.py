@@ -14,7 +14,8 @@ from gridtokenx.chain.idls import idl_path
 from gridtokenx.chain.registry.accounts import MeterAccount, RegistryConfig, UserAccount
 from gridtokenx.chain.registry.errors import RegistryErrorCode
 from gridtokenx.chain.registry.pda import config_address, meter_address, user_address
-from tests.utils.registry import RegistryHarness, build_program, error_code
+from tests.utils.registry import RegistryHarness
+from tests.utils.svm import build_program, error_code
 
 IDL = json.loads(idl_path("registry").read_text())
 

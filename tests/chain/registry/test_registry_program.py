@@ -25,13 +25,8 @@ from gridtokenx.chain.registry.accounts import (
 from gridtokenx.chain.registry.errors import RegistryErrorCode as E
 from gridtokenx.chain.registry.instructions import RotateDeviceKey, SetMeterStatus
 from gridtokenx.chain.registry.pda import config_address, meter_address, user_address
-from tests.utils.registry import (
-    Meter,
-    RegistryHarness,
-    build_program,
-    reading_message,
-    sign_reading,
-)
+from tests.utils.registry import Meter, RegistryHarness, reading_message, sign_reading
+from tests.utils.svm import build_program
 
 WH = 1_000  # GXT base units per Wh
 

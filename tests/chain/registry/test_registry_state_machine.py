@@ -21,7 +21,8 @@ from gridtokenx.chain.ed25519 import SignedMessage
 from gridtokenx.chain.registry.accounts import MeterStatus
 from gridtokenx.chain.registry.instructions import SetMeterStatus
 from gridtokenx.chain.registry.pda import config_address, meter_address
-from tests.utils.registry import Meter, RegistryHarness, build_program, sign_reading
+from tests.utils.registry import Meter, RegistryHarness, sign_reading
+from tests.utils.svm import build_program
 
 WH = 1_000
 PROGRAM: list[bytes] = []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.utils.registry import build_program
+from tests.utils.svm import build_program
 from tests.utils.trading import MarketFixture, TradingChain
 
 

@@ -13,7 +13,7 @@ from gridtokenx.chain.anchor.layout import AnchorAccount
 from gridtokenx.chain.idls import idl_path
 from gridtokenx.chain.trading.accounts import Market, Order, OrderSide
 from gridtokenx.chain.trading.errors import TradingErrorCode
-from tests.utils.registry import error_code
+from tests.utils.svm import error_code
 from tests.utils.trading import MarketFixture, TradingChain
 
 IDL = json.loads(idl_path("trading").read_text())

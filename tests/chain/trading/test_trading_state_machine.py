@@ -23,8 +23,8 @@ from gridtokenx.chain.trading.accounts import Order, OrderSide
 from gridtokenx.chain.trading.builders import OrderFill, place_order_instruction
 from gridtokenx.chain.trading.errors import TradingErrorCode as E
 from gridtokenx.core import escrow_for_bid, payment_for_fill, split_fee
-from tests.utils.registry import build_program, error_code
-from tests.utils.trading import KWH, USDC, MarketFixture, Result, Trader, TradingChain
+from tests.utils.svm import Result, build_program, error_code
+from tests.utils.trading import KWH, USDC, MarketFixture, Trader, TradingChain
 
 PROGRAM: list[bytes] = []
 TRADERS = 3
@@ -284,8 +284,8 @@ class TradingMachine(RuleBasedStateMachine):
         assert chain.balance(keys.quote_vault) == quote_owed
         assert chain.balance(keys.fee_vault) == self.fees
         # Nothing created or destroyed: every base unit is a trader's, in a vault or a fee.
-        assert sum(self.energy) + energy_owed == chain.supply(keys.energy_mint)
-        assert sum(self.quote) + quote_owed + self.fees == chain.supply(keys.quote_mint)
+        assert sum(self.energy) + energy_owed == chain.mint_supply(keys.energy_mint)
+        assert sum(self.quote) + quote_owed + self.fees == chain.mint_supply(keys.quote_mint)
 
 
 def _model_fields(state: Order, owner: int) -> ModelOrder:
