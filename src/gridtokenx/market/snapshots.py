@@ -9,11 +9,11 @@ committed ``next_offset``, so a checkpoint is never ahead of the published trade
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-import psycopg
 from psycopg.types.json import Jsonb
 
+from gridtokenx.db.connection import ReconnectingConnection
 from gridtokenx.market.errors import SnapshotError
 from gridtokenx.market.service_errors import SnapshotStoreError
 from gridtokenx.market.session import MarketSession
@@ -29,44 +29,29 @@ class SnapshotStore:
     """One consumer group's checkpoints of one input topic."""
 
     def __init__(self, database_url: str, consumer_group: str, topic: str, keep: int) -> None:
-        self._url = database_url
+        self._db = ReconnectingConnection(database_url, _unavailable)
         self._scope = (consumer_group, topic)
         self._keep = keep
-        self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-
-    def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
-        if self._connection is None or self._connection.closed:
-            try:
-                self._connection = psycopg.connect(self._url, connect_timeout=5)
-            except psycopg.OperationalError as exc:
-                raise SnapshotStoreError(f"PostgreSQL unavailable for snapshots: {exc}") from exc
-        return self._connection
+        self._db.close()
 
     def latest(self, partition: int) -> Checkpoint | None:
         """The newest checkpoint of ``partition``, or ``None`` if it has none."""
-        try:
-            connection = self._connect()
-            with connection.transaction():
-                head = connection.execute(
-                    "SELECT checkpoint_id, next_offset FROM matcher_checkpoints "
-                    "WHERE consumer_group = %s AND topic = %s AND partition = %s "
-                    "ORDER BY next_offset DESC LIMIT 1",
-                    (*self._scope, partition),
-                ).fetchone()
-                if head is None:
-                    return None
-                checkpoint_id, next_offset = head
-                rows = connection.execute(
-                    "SELECT market, state FROM market_snapshots WHERE checkpoint_id = %s",
-                    (checkpoint_id,),
-                ).fetchall()
-        except psycopg.OperationalError as exc:
-            self._drop_connection()
-            raise SnapshotStoreError(f"PostgreSQL unavailable for snapshots: {exc}") from exc
+        with self._db.transaction() as connection:
+            head = connection.execute(
+                "SELECT checkpoint_id, next_offset FROM matcher_checkpoints "
+                "WHERE consumer_group = %s AND topic = %s AND partition = %s "
+                "ORDER BY next_offset DESC LIMIT 1",
+                (*self._scope, partition),
+            ).fetchone()
+            if head is None:
+                return None
+            checkpoint_id, next_offset = head
+            rows = connection.execute(
+                "SELECT market, state FROM market_snapshots WHERE checkpoint_id = %s",
+                (checkpoint_id,),
+            ).fetchall()
         sessions: dict[str, MarketSession] = {}
         for market, state in rows:
             try:
@@ -80,43 +65,37 @@ class SnapshotStore:
     def save(self, partition: int, next_offset: int, sessions: Mapping[str, MarketSession]) -> None:
         """Store a checkpoint (a second one at the same offset is ignored: it is the same state)
         and drop all but the newest ``keep`` of the partition."""
-        try:
-            connection = self._connect()
-            with connection.transaction():
-                row = connection.execute(
-                    "INSERT INTO matcher_checkpoints "
-                    "(consumer_group, topic, partition, next_offset, market_count) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING checkpoint_id",
-                    (*self._scope, partition, next_offset, len(sessions)),
-                ).fetchone()
-                if row is None:
-                    return
-                with connection.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO market_snapshots "
-                        "(checkpoint_id, market, last_sequence, state) VALUES (%s, %s, %s, %s)",
-                        [
-                            (
-                                row[0],
-                                market,
-                                session.engine.last_sequence,
-                                Jsonb(session.snapshot()),
-                            )
-                            for market, session in sessions.items()
-                        ],
-                    )
-                connection.execute(
-                    "DELETE FROM matcher_checkpoints WHERE consumer_group = %s AND topic = %s "
-                    "AND partition = %s AND checkpoint_id NOT IN (SELECT checkpoint_id FROM "
-                    "matcher_checkpoints WHERE consumer_group = %s AND topic = %s AND "
-                    "partition = %s ORDER BY next_offset DESC LIMIT %s)",
-                    (*self._scope, partition, *self._scope, partition, self._keep),
+        with self._db.transaction() as connection:
+            row = connection.execute(
+                "INSERT INTO matcher_checkpoints "
+                "(consumer_group, topic, partition, next_offset, market_count) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING checkpoint_id",
+                (*self._scope, partition, next_offset, len(sessions)),
+            ).fetchone()
+            if row is None:
+                return
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO market_snapshots "
+                    "(checkpoint_id, market, last_sequence, state) VALUES (%s, %s, %s, %s)",
+                    [
+                        (
+                            row[0],
+                            market,
+                            session.engine.last_sequence,
+                            Jsonb(session.snapshot()),
+                        )
+                        for market, session in sessions.items()
+                    ],
                 )
-        except psycopg.OperationalError as exc:
-            self._drop_connection()
-            raise SnapshotStoreError(f"PostgreSQL unavailable for snapshots: {exc}") from exc
+            connection.execute(
+                "DELETE FROM matcher_checkpoints WHERE consumer_group = %s AND topic = %s "
+                "AND partition = %s AND checkpoint_id NOT IN (SELECT checkpoint_id FROM "
+                "matcher_checkpoints WHERE consumer_group = %s AND topic = %s AND "
+                "partition = %s ORDER BY next_offset DESC LIMIT %s)",
+                (*self._scope, partition, *self._scope, partition, self._keep),
+            )
 
-    def _drop_connection(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-        self._connection = None
+
+def _unavailable(detail: str) -> SnapshotStoreError:
+    return SnapshotStoreError(f"PostgreSQL unavailable for snapshots: {detail}")

@@ -4,15 +4,13 @@ registers and every submission. Each method is one database transaction."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-import psycopg
 from solders.pubkey import Pubkey
 
 from gridtokenx.chain.registry.accounts import MeterStatus
+from gridtokenx.db.connection import Connection, ReconnectingConnection
 from gridtokenx.minting.core import (
     ChainRegisters,
     MeterMintState,
@@ -22,7 +20,7 @@ from gridtokenx.minting.core import (
     transition,
 )
 from gridtokenx.minting.transactions import MintTarget
-from gridtokenx.telemetry.errors import StorageUnavailableError
+from gridtokenx.telemetry.errors import postgres_unavailable
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,47 +46,25 @@ class ChainAccountRecord:
 
 class MintLedger:
     def __init__(self, database_url: str) -> None:
-        self._url = database_url
-        self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
+        self._db = ReconnectingConnection(database_url, postgres_unavailable)
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
-        """A transaction on a live connection; a lost server becomes StorageUnavailableError
-        and the next call reconnects."""
-        if self._connection is None or self._connection.closed:
-            try:
-                self._connection = psycopg.connect(self._url, connect_timeout=5)
-            except psycopg.OperationalError as exc:
-                raise StorageUnavailableError(f"PostgreSQL unavailable: {exc}") from exc
-        connection = self._connection
-        try:
-            with connection.transaction():
-                yield connection
-        except psycopg.OperationalError as exc:
-            connection.close()
-            self._connection = None
-            raise StorageUnavailableError(f"PostgreSQL unavailable: {exc}") from exc
-
-    # --- registration -------------------------------------------------------------------------
+        self._db.close()
 
     def registered_meter_ids(self) -> set[uuid.UUID]:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = connection.execute("SELECT meter_id FROM meter_chain_accounts").fetchall()
         return {row[0] for row in rows}
 
     def commissioned_meter_ids(self) -> set[uuid.UUID]:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = connection.execute("SELECT meter_id FROM meters").fetchall()
         return {row[0] for row in rows}
 
     def record_registration(self, record: ChainAccountRecord, registers: ChainRegisters) -> None:
         """The meter as registered on chain, and its registers as the meter account holds
         them (zero for a new meter): minting starts from there."""
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             connection.execute(
                 """
                 INSERT INTO meter_chain_accounts (meter_id, owner_wallet, owner_token_account,
@@ -130,7 +106,7 @@ class MintLedger:
 
     def signed_watermarks(self) -> list[SignedWatermark]:
         """The newest signed reading of every meter registered on chain."""
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = connection.execute(
                 """
                 SELECT w.meter_id, w.export_wh, w.import_wh, w.timestamp_ms, w.signature
@@ -144,7 +120,7 @@ class MintLedger:
         ]
 
     def mint_states(self) -> dict[uuid.UUID, MeterMintState]:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = connection.execute(
                 """
                 SELECT s.meter_id, s.export_wh, s.import_wh, s.timestamp_ms, s.minted_wh,
@@ -174,7 +150,7 @@ class MintLedger:
         }
 
     def mint_targets(self, meter_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, MintTarget]:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = connection.execute(
                 """
                 SELECT a.meter_id, m.device_pubkey, a.owner_token_account
@@ -199,7 +175,7 @@ class MintLedger:
     ) -> PendingTransaction:
         """Record a signed transaction before it is sent: whatever happens next, the ledger
         knows its signature and can ask the chain."""
-        with self._transaction() as connection, connection.cursor() as cursor:
+        with self._db.transaction() as connection, connection.cursor() as cursor:
             cursor.executemany(
                 """
                 INSERT INTO mint_submissions (meter_id, export_wh, import_wh, timestamp_ms,
@@ -222,7 +198,7 @@ class MintLedger:
         return PendingTransaction(tx_signature, blockhash, signed_transaction, tuple(readings))
 
     def pending_transactions(self) -> list[PendingTransaction]:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = connection.execute(
                 """
                 SELECT tx_signature, blockhash, signed_transaction, meter_id, export_wh,
@@ -245,7 +221,7 @@ class MintLedger:
         """The transaction landed: its readings are the meters' registers. Returns the Wh
         minted."""
         minted_total_wh = 0
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = self._pending_rows(connection, tx_signature, SubmissionStatus.CONFIRMED)
             for submission_id, reading in rows:
                 registers = self._registers(connection, reading.meter_id)
@@ -273,7 +249,7 @@ class MintLedger:
 
     def fail(self, tx_signature: str, error: str) -> None:
         """The chain refused the (single) reading for good; it is not retried."""
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = self._pending_rows(connection, tx_signature, SubmissionStatus.FAILED)
             for submission_id, reading in rows:
                 connection.execute(
@@ -291,7 +267,7 @@ class MintLedger:
         self, meter_id: uuid.UUID, registers: ChainRegisters, status: MeterStatus
     ) -> None:
         """Record the meter account's registers and status as read from the chain."""
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             self._store_registers(connection, meter_id, registers)
             connection.execute(
                 "UPDATE meter_chain_accounts SET chain_status = %s WHERE meter_id = %s",
@@ -299,11 +275,11 @@ class MintLedger:
             )
 
     def registers(self, meter_id: uuid.UUID) -> ChainRegisters:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             return self._registers(connection, meter_id)
 
     def _resolve(self, tx_signature: str, status: SubmissionStatus, error: str) -> None:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             self._pending_rows(connection, tx_signature, status)
             connection.execute(
                 "UPDATE mint_submissions SET status = %s, error = %s, resolved_at = now() "
@@ -313,7 +289,7 @@ class MintLedger:
 
     @staticmethod
     def _pending_rows(
-        connection: psycopg.Connection[tuple[Any, ...]],
+        connection: Connection,
         tx_signature: str,
         new: SubmissionStatus,
     ) -> list[tuple[int, SignedWatermark]]:
@@ -333,9 +309,7 @@ class MintLedger:
         ]
 
     @staticmethod
-    def _registers(
-        connection: psycopg.Connection[tuple[Any, ...]], meter_id: uuid.UUID
-    ) -> ChainRegisters:
+    def _registers(connection: Connection, meter_id: uuid.UUID) -> ChainRegisters:
         row = connection.execute(
             "SELECT export_wh, import_wh, timestamp_ms, minted_wh FROM meter_mint_states "
             "WHERE meter_id = %s FOR UPDATE",
@@ -347,7 +321,7 @@ class MintLedger:
 
     @staticmethod
     def _store_registers(
-        connection: psycopg.Connection[tuple[Any, ...]],
+        connection: Connection,
         meter_id: uuid.UUID,
         registers: ChainRegisters,
     ) -> None:

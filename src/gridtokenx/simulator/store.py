@@ -8,6 +8,7 @@ from typing import Any, LiteralString
 import psycopg
 from psycopg.types.json import Jsonb
 
+from gridtokenx.db.connection import ReconnectingConnection
 from gridtokenx.simulator.errors import SimulatorError
 from gridtokenx.simulator.scenario import (
     RunMode,
@@ -33,13 +34,11 @@ class ScenarioStore:
     """Reads and writes one named scenario row."""
 
     def __init__(self, database_url: str, name: str = "default") -> None:
-        self._url = database_url
+        self._db = ReconnectingConnection(database_url, _unavailable)
         self.name = name
-        self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
+        self._db.close()
 
     def load(self) -> StoredRun | None:
         row = self._execute(
@@ -102,17 +101,17 @@ class ScenarioStore:
         self, query: LiteralString, params: tuple[Any, ...], fetch: bool = False
     ) -> tuple[Any, ...] | None:
         try:
-            if self._connection is None or self._connection.closed:
-                self._connection = psycopg.connect(self._url, autocommit=True, connect_timeout=5)
-            cursor = self._connection.execute(query, params)
-            return cursor.fetchone() if fetch else None
+            with self._db.transaction() as connection:
+                cursor = connection.execute(query, params)
+                return cursor.fetchone() if fetch else None
         except psycopg.errors.UndefinedTable as exc:
             raise SimulatorError(
                 "PostgreSQL has no simulator_scenarios table; migrate it: `gridtokenx db upgrade`"
             ) from exc
-        except psycopg.OperationalError as exc:
-            self._connection = None
-            raise StorageUnavailableError(
-                f"PostgreSQL unavailable for the simulator's scenario: {exc} "
-                "(`gridtokenx stack status postgres`)"
-            ) from exc
+
+
+def _unavailable(detail: str) -> StorageUnavailableError:
+    return StorageUnavailableError(
+        f"PostgreSQL unavailable for the simulator's scenario: {detail} "
+        "(`gridtokenx stack status postgres`)"
+    )

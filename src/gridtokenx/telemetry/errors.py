@@ -13,5 +13,10 @@ class StorageUnavailableError(TelemetryError):
     """InfluxDB, PostgreSQL or Kafka refused or failed a write; the caller retries."""
 
 
+def postgres_unavailable(detail: str) -> StorageUnavailableError:
+    """The error a telemetry or minting store raises while PostgreSQL is out of reach."""
+    return StorageUnavailableError(f"PostgreSQL unavailable: {detail}")
+
+
 class InfluxRejectedError(TelemetryError):
     """InfluxDB refused points as invalid: a defect in what was written, not an outage."""

@@ -8,15 +8,12 @@ batch exactly once and the service resumes from the offsets stored here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
 
-import psycopg
-
-from gridtokenx.telemetry.errors import StorageUnavailableError
+from gridtokenx.db.connection import ReconnectingConnection
+from gridtokenx.telemetry.errors import postgres_unavailable
 from gridtokenx.telemetry.intervals import IntervalRow
 from gridtokenx.telemetry.validation import MeterProfile, Reading, Watermark
 
@@ -40,34 +37,10 @@ def _utc(timestamp_ms: int) -> datetime:
 
 class TelemetryRepository:
     def __init__(self, database_url: str) -> None:
-        self._url = database_url
-        self._connection: psycopg.Connection[tuple[Any, ...]] | None = None
-
-    def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
-        if self._connection is None or self._connection.closed:
-            try:
-                self._connection = psycopg.connect(self._url, connect_timeout=5)
-            except psycopg.OperationalError as exc:
-                raise StorageUnavailableError(f"PostgreSQL unavailable: {exc}") from exc
-        return self._connection
+        self._db = ReconnectingConnection(database_url, postgres_unavailable)
 
     def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[psycopg.Connection[tuple[Any, ...]]]:
-        """A transaction on a live connection; a lost server becomes StorageUnavailableError
-        and the next call reconnects."""
-        connection = self._connect()
-        try:
-            with connection.transaction():
-                yield connection
-        except psycopg.OperationalError as exc:
-            # Covers AdminShutdown and every other sign that the server went away.
-            connection.close()
-            self._connection = None
-            raise StorageUnavailableError(f"PostgreSQL unavailable: {exc}") from exc
+        self._db.close()
 
     def commission_meter(
         self,
@@ -82,7 +55,7 @@ class TelemetryRepository:
         owner_wallet: str | None = None,
     ) -> None:
         """Record a meter with zero registers at ``commissioned_at_ms`` (idempotent)."""
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             connection.execute(
                 """
                 INSERT INTO meters (meter_id, kind, device_pubkey, owner_wallet, zone_id,
@@ -110,7 +83,7 @@ class TelemetryRepository:
                    w.timestamp_ms, w.export_wh, w.import_wh
             FROM meters m JOIN meter_watermarks w USING (meter_id)
         """
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             if meter_ids is None:
                 rows = connection.execute(query).fetchall()
             else:
@@ -127,7 +100,7 @@ class TelemetryRepository:
         return profiles, watermarks
 
     def load_offsets(self, consumer_group: str, topic: str) -> dict[int, int]:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = connection.execute(
                 "SELECT partition, next_offset FROM ingest_offsets "
                 "WHERE consumer_group = %s AND topic = %s",
@@ -136,7 +109,7 @@ class TelemetryRepository:
         return dict(rows)
 
     def apply(self, batch: AppliedBatch) -> None:
-        with self._transaction() as connection, connection.cursor() as cursor:
+        with self._db.transaction() as connection, connection.cursor() as cursor:
             # One statement per table over arrays: per-row statements cost ~50 us a row.
             intervals = batch.intervals
             cursor.execute(
@@ -201,6 +174,6 @@ class TelemetryRepository:
             )
 
     def rejection_counts(self) -> Mapping[str, int]:
-        with self._transaction() as connection:
+        with self._db.transaction() as connection:
             rows = connection.execute("SELECT reason, count FROM ingest_rejections").fetchall()
         return dict(rows)
