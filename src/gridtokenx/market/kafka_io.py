@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
 
 from gridtokenx.config import KafkaSettings, MarketSettings
+from gridtokenx.kafka_records import is_record
 from gridtokenx.market.service_errors import MatcherTransactionError
 
 _log = logging.getLogger(__name__)
@@ -91,7 +92,7 @@ class MatcherKafka:
 
     def poll(self, max_records: int, timeout_s: float) -> list[Message]:
         records = self._consumer.consume(max_records, timeout_s)
-        return [record for record in records if _is_record(record)]
+        return [record for record in records if is_record(record)]
 
     def publish(self, outputs: Sequence[Output], next_offsets: dict[int, int]) -> None:
         """Publish ``outputs`` and commit ``next_offsets`` in one transaction, or raise
@@ -123,13 +124,3 @@ class MatcherKafka:
     def close(self) -> None:
         self._consumer.close()
         self._producer.flush(_TIMEOUT_S)
-
-
-def _is_record(message: Message) -> bool:
-    """True for a record; consumer errors are logged (librdkafka retries them itself)."""
-    error = message.error()
-    if error is None:
-        return True
-    if error.code() != KafkaError._PARTITION_EOF:
-        _log.warning("Kafka consumer error: %s", error)
-    return False

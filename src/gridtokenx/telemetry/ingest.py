@@ -23,9 +23,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaError, Message, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, Message, TopicPartition
 
 from gridtokenx.config import Settings
+from gridtokenx.kafka_records import is_record
 from gridtokenx.telemetry import metrics
 from gridtokenx.telemetry.dead_letter import DeadLetterPublisher
 from gridtokenx.telemetry.errors import StorageUnavailableError
@@ -139,7 +140,7 @@ class IngestionService:
                 records = consumer.consume(
                     self._telemetry.batch_size, self._telemetry.poll_timeout_ms / 1000
                 )
-                records = [r for r in records if _is_record(r)]
+                records = [r for r in records if is_record(r)]
                 if not records:
                     idle += self._assigned.is_set()
                     if max_idle_polls is not None and idle >= max_idle_polls:
@@ -224,13 +225,3 @@ class IngestionService:
         metrics.BEYOND_RETENTION.inc(beyond_retention)
         for reason, count in rejected.items():
             metrics.REJECTED.labels(reason).inc(count)
-
-
-def _is_record(message: Message) -> bool:
-    """True for a record; consumer errors are logged (librdkafka retries them itself)."""
-    error = message.error()
-    if error is None:
-        return True
-    if error.code() != KafkaError._PARTITION_EOF:
-        _log.warning("Kafka consumer error: %s", error)
-    return False
