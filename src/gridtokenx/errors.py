@@ -9,6 +9,9 @@ user can do about it::
     │   ├── PortInUseError         a service's port is taken by a process the stack did not start
     │   ├── ServiceStartError      a service did not start or never became healthy
     │   └── UnknownServiceError    a service name that the stack does not declare
+    ├── SchemaError                gridtokenx.db.errors: the schema could not be read or migrated
+    │   ├── DatabaseUnavailableError  PostgreSQL could not be reached
+    │   └── SchemaAheadError       the database is at a revision this checkout does not have
     ├── CoreError                  gridtokenx.core.errors: a unit, money, time or id rule is broken
     │   ├── InvalidAmountError     an amount is not an int or is outside its range
     │   │   ├── U64OverflowError   an operand or result is outside 0..2**64-1 (the on-chain u64)

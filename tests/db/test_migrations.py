@@ -6,8 +6,10 @@ from alembic import command
 from alembic.script import ScriptDirectory
 
 from gridtokenx.config import Settings
+from gridtokenx.db.errors import DatabaseUnavailableError, SchemaAheadError
 from gridtokenx.db.migrate import alembic_config, current_revision, upgrade_to_head
 from tests.utils.databases import scratch_database
+from tests.utils.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -39,3 +41,20 @@ def test_the_stack_database_is_at_head(running_stack: Settings) -> None:
     assert (
         current_revision(url) == ScriptDirectory.from_config(alembic_config(url)).get_current_head()
     )
+
+
+def test_unreachable_database_is_a_clear_error(running_stack: Settings) -> None:
+    closed = running_stack.postgres.model_copy(update={"port": free_port()})
+    with pytest.raises(DatabaseUnavailableError, match="gridtokenx stack up postgres"):
+        upgrade_to_head(closed.url)
+    with pytest.raises(DatabaseUnavailableError):
+        current_revision(closed.url)
+
+
+def test_database_migrated_by_newer_code_is_refused(running_stack: Settings) -> None:
+    with scratch_database(running_stack.postgres) as postgres:
+        upgrade_to_head(postgres.url)
+        with psycopg.connect(postgres.url) as connection:
+            connection.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+        with pytest.raises(SchemaAheadError, match="not one this checkout knows"):
+            upgrade_to_head(postgres.url)

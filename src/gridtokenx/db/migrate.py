@@ -8,6 +8,9 @@ import sqlalchemy
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.util.exc import CommandError
+
+from gridtokenx.db.errors import DatabaseUnavailableError, SchemaAheadError
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -25,7 +28,16 @@ def _sqlalchemy_url(database_url: str) -> str:
 
 
 def upgrade_to_head(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+    try:
+        command.upgrade(alembic_config(database_url), "head")
+    except sqlalchemy.exc.OperationalError as exc:
+        raise DatabaseUnavailableError(str(exc.orig)) from exc
+    except CommandError as exc:
+        # Alembic cannot place a revision it has no script for: newer code migrated this database.
+        raise SchemaAheadError(
+            f"the database's schema is not one this checkout knows ({exc}): run the code that "
+            "migrated it, or downgrade it with that code's `alembic downgrade`"
+        ) from exc
 
 
 def current_revision(database_url: str) -> str | None:
@@ -35,5 +47,7 @@ def current_revision(database_url: str) -> str | None:
         with engine.connect() as connection:
             revision: str | None = MigrationContext.configure(connection).get_current_revision()
             return revision
+    except sqlalchemy.exc.OperationalError as exc:
+        raise DatabaseUnavailableError(str(exc.orig)) from exc
     finally:
         engine.dispose()

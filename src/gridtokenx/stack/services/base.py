@@ -16,6 +16,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from gridtokenx.config import Settings
+from gridtokenx.db.errors import DatabaseUnavailableError
+from gridtokenx.db.migrate import upgrade_to_head
+from gridtokenx.stack.errors import PrerequisiteError
 from gridtokenx.stack.process import LaunchSpec
 
 
@@ -68,6 +71,17 @@ class Service(ABC):
     @abstractmethod
     def check_health(self) -> None:
         """Raise HealthCheckFailed unless a real request round trip succeeds."""
+
+    def _migrate_schema(self) -> None:
+        """Bring the platform's schema up to date for a service that reads it at start (and may
+        be brought up on its own, `stack up NAME`); migrating is idempotent."""
+        try:
+            upgrade_to_head(self.settings.postgres.url)
+        except DatabaseUnavailableError as exc:
+            raise PrerequisiteError(
+                f"{self.name} needs PostgreSQL running: `gridtokenx stack up postgres` "
+                f"({exc.detail})"
+            ) from exc
 
     def _base_env(self) -> dict[str, str]:
         return {key: os.environ[key] for key in ("PATH", "LANG", "TZ") if key in os.environ}

@@ -8,10 +8,6 @@ answering with the minting counters.
 
 from __future__ import annotations
 
-import sqlalchemy
-
-from gridtokenx.db.migrate import upgrade_to_head
-from gridtokenx.stack.errors import PrerequisiteError
 from gridtokenx.stack.services.platform_process import PlatformProcess
 
 
@@ -26,12 +22,7 @@ class MintingService(PlatformProcess):
     def prepare(self) -> None:
         super().prepare()
         # The ledger's tables must exist even when only this service is brought up.
-        try:
-            upgrade_to_head(self.settings.postgres.url)
-        except sqlalchemy.exc.OperationalError as exc:
-            raise PrerequisiteError(
-                f"minting needs PostgreSQL running: `gridtokenx stack up postgres` ({exc.orig})"
-            ) from exc
+        self._migrate_schema()
 
     def shared_env(self) -> dict[str, str]:
         settings = self.settings

@@ -9,10 +9,8 @@ from __future__ import annotations
 import sys
 
 import httpx
-import sqlalchemy
 
-from gridtokenx.db.migrate import upgrade_to_head
-from gridtokenx.stack.errors import HealthCheckFailed, PrerequisiteError
+from gridtokenx.stack.errors import HealthCheckFailed
 from gridtokenx.stack.process import LaunchSpec
 from gridtokenx.stack.services.base import Service, ServicePort
 
@@ -39,12 +37,7 @@ class SimulatorService(Service):
         self.home.mkdir(parents=True, exist_ok=True)
         # The service reads its scenario at start: the schema must be there even when only
         # this service is brought up (`stack up simulator`). Migrating is idempotent.
-        try:
-            upgrade_to_head(self.settings.postgres.url)
-        except sqlalchemy.exc.OperationalError as exc:
-            raise PrerequisiteError(
-                f"simulator needs PostgreSQL running: `gridtokenx stack up postgres` ({exc.orig})"
-            ) from exc
+        self._migrate_schema()
 
     def launch_spec(self) -> LaunchSpec:
         simulator = self.settings.simulator
