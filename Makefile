@@ -34,9 +34,8 @@ typecheck: venv
 pytest: venv
 	$(BIN)/pytest
 
-test: venv
+test: venv programs
 	$(GRIDTOKENX) stack up
-	$(MAKE) programs
 	$(MAKE) lint typecheck pytest
 
 include programs/programs.mk

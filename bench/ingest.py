@@ -4,7 +4,9 @@ and aggregated in PostgreSQL by parallel ingestion processes (one consumer group
 
 Each round uses its own topic (6 partitions), database and InfluxDB database. The rate is taken
 over the middle 80 % of the records (process start-up and group join excluded); the median of
-the rounds is reported.
+the rounds is reported. Each round also reports the CPU time per reading spent over those same
+middle 80 % by the ingestion processes and by the stores serving them (InfluxDB, the Kafka
+broker, PostgreSQL: machine-wide counters, so other load on those services is included).
 
     .venv/bin/python bench/ingest.py [--readings N] [--processes P] [--rounds R]
 """
@@ -12,6 +14,7 @@ the rounds is reported.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -27,10 +30,46 @@ from tests.telemetry.pipeline import private_pipeline
 from gridtokenx.config import Settings, get_settings
 
 METERS = 1_000
+STORES = {"influxd": "influxdb", "java": "kafka", "postgres": "postgresql"}
+"""Process name (``/proc/<pid>/comm``) → the store it is, for the CPU breakdown."""
+TICKS_PER_S = os.sysconf("SC_CLK_TCK")
 
 
-def one_round(stack: Settings, readings: int, processes: int) -> tuple[float, float]:
-    """(steady-state readings/s, whole-run readings/s incl. start-up)."""
+def _cpu_s(stat: str) -> float:
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS_PER_S
+
+
+def store_cpu_s() -> dict[str, float]:
+    """CPU seconds (user + system, all threads) used so far by each store's processes."""
+    used = dict.fromkeys(STORES.values(), 0.0)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # the process ended meanwhile
+        store = STORES.get(stat[stat.index("(") + 1 : stat.rindex(")")])
+        if store is not None:
+            used[store] += _cpu_s(stat)
+    return used
+
+
+def worker_cpu_s(workers: list[subprocess.Popen[bytes]], seen: dict[int, float]) -> float:
+    """CPU seconds used so far by the ingestion processes; ``seen`` keeps each one's last
+    reading, so a process that has already exited still counts."""
+    for worker in workers:
+        with contextlib.suppress(OSError):  # exited: its last reading stands
+            seen[worker.pid] = _cpu_s(Path(f"/proc/{worker.pid}/stat").read_text())
+    return sum(seen.values())
+
+
+def one_round(
+    stack: Settings, readings: int, processes: int
+) -> tuple[float, float, dict[str, float]]:
+    """(steady-state readings/s, whole-run readings/s incl. start-up, CPU us per reading by
+    component)."""
     with private_pipeline(stack, partitions=6) as pipeline:
         meters = pipeline.commission(METERS)
         steps = readings // METERS
@@ -61,25 +100,40 @@ def one_round(stack: Settings, readings: int, processes: int) -> tuple[float, fl
             for instance in range(processes)
         ]
         marks: dict[float, float] = {}
+        cpu_at: dict[float, dict[str, float]] = {}
+        seen: dict[int, float] = {}
         while True:
             done = pipeline.applied_offsets()
             now = time.perf_counter()
+            ingestion_s = worker_cpu_s(workers, seen)
             for share in (0.1, 0.9):
                 if share not in marks and done >= share * total:
                     marks[share] = now
+                    cpu_at[share] = {"ingestion": ingestion_s, **store_cpu_s()}
             if done >= total:
                 break
+            # A process exits on its own once its partitions stay empty for a while: that is
+            # the end of its share, not a failure, unless it failed or all ended too soon.
             for worker in workers:
-                if worker.poll() is not None:
+                if worker.poll():
                     _, errors = worker.communicate()
-                    raise RuntimeError(f"an ingestion process exited early: {errors.decode()}")
+                    raise RuntimeError(f"an ingestion process failed: {errors.decode()}")
+            ended = all(worker.poll() is not None for worker in workers)
+            if ended and pipeline.applied_offsets() < total:
+                raise RuntimeError(
+                    f"the ingestion processes ended after {done} of {total} readings"
+                )
             time.sleep(0.02)
         finished = time.perf_counter()
         for worker in workers:
             worker.wait(timeout=120)
         assert pipeline.influx_point_count() == total
         steady = 0.8 * total / (marks[0.9] - marks[0.1])
-        return steady, total / (finished - started)
+        cpu_us = {
+            name: (cpu_at[0.9][name] - cpu_at[0.1][name]) / (0.8 * total) * 1e6
+            for name in cpu_at[0.9]
+        }
+        return steady, total / (finished - started), cpu_us
 
 
 def main() -> None:
@@ -100,8 +154,13 @@ def main() -> None:
         f"{args.rounds} rounds x {args.readings} readings from {METERS} meters, "
         f"{args.processes} ingestion processes"
     )
-    for steady_rate, whole_rate in results:
+    for steady_rate, whole_rate, cpu_us in results:
         print(f"  steady {steady_rate:,.0f} readings/s, whole run {whole_rate:,.0f} readings/s")
+        print(
+            "    CPU us/reading (middle 80 %): "
+            + ", ".join(f"{name} {us:.1f}" for name, us in cpu_us.items())
+            + f"; total {sum(cpu_us.values()):.1f}"
+        )
     print(f"median whole run incl. start-up: {whole:,.0f} readings/s")
     print(f"ingest readings_per_s={steady:.0f} verify=ed25519")
 

@@ -9,14 +9,26 @@ USDC apart) and 10 orders per level (800 orders), then a command stream of 200,0
 * 10 % marketable orders: market IOC orders (0.002 USDC/kWh band) for 0.5-6 kWh at the
   starting depth, scaled with the book's depth so that the book stays near that depth.
 
+The workload is unchanged since the first measurement (2026-11-23), so its figures compare
+across versions. It is a fair "realistic mix": every cancel hits, a sixth of the adds and all
+market orders cross (3 events per command), and about 80 % of the rests open a new price
+level, which costs more than joining one.
+
 The stream is generated once, with a seeded ``random.Random`` and an engine that follows it (so
 the cancels name live orders); every run restores the same starting snapshot and replays the
 same stream, so all runs do identical work. One warm-up run, then ``RUNS`` timed runs without
-per-operation timing (throughput: median of the runs), then ``RUNS`` runs timing each
+per-operation timing (throughput: median of the runs, by the wall clock and, since other
+processes share the machine, also by the thread's CPU time), then ``RUNS`` runs timing each
 ``apply`` with ``perf_counter_ns`` (latency percentiles over all of them, by kind as well).
 The process is pinned to one CPU with ``os.sched_setaffinity``.
 
-Ends with ``matching ops_per_s=<n> p50_us=<n> p99_us=<n>``; the later target is 500,000 ops/s.
+Builds: when the mypyc build of the core exists (``make native``, see
+:mod:`gridtokenx.market.compiled`), the same measurement runs on the ``.py`` sources in a child
+process that ignores the build, then on the build in this process, twice in turn so that
+machine load falls on both alike; the throughput medians are over both rounds, the latencies
+from the second. The summary line is the build the project runs: compiled if built.
+
+Ends with ``matching ops_per_s=<n> p50_us=<n> p99_us=<n>``; the target is 500,000 ops/s.
 
 Run from the repository root: ``.venv/bin/python bench/matching.py``.
 """
@@ -24,14 +36,17 @@ Run from the repository root: ``.venv/bin/python bench/matching.py``.
 from __future__ import annotations
 
 import gc
+import json
 import os
 import platform
 import random
 import statistics
+import subprocess
+import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime
-from typing import Final
+from typing import Final, NamedTuple
 
 from gridtokenx.core.units import GxtAmount, PricePerKwh
 from gridtokenx.market import (
@@ -49,6 +64,7 @@ from gridtokenx.market import (
     TimeInForce,
     Trade,
 )
+from gridtokenx.market.compiled import compiled_modules, stale_modules
 
 SEED: Final = 20261123
 OPERATIONS: Final = 200_000
@@ -179,15 +195,15 @@ def build_workload() -> tuple[Snapshot, list[str], list[Command], Counter[str], 
     return start, kinds, stream, events, len(flow.engine.open_orders())
 
 
-def time_run(start: Snapshot, stream: list[Command]) -> float:
-    """Seconds to apply the whole stream to a freshly restored engine."""
+def time_run(start: Snapshot, stream: list[Command]) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (this thread's) to apply the stream to a restored engine."""
     engine = MatchingEngine.restore(start)
     apply = engine.apply
     gc.collect()
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.thread_time()
     for command in stream:
         apply(command)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.thread_time() - started_cpu
 
 
 def time_each(start: Snapshot, stream: list[Command]) -> list[int]:
@@ -209,6 +225,79 @@ def percentile_us(durations_ns: list[int], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] / 1_000
 
 
+class Measurement(NamedTuple):
+    """One build's figures on the workload."""
+
+    build: str
+    ops_per_s: list[float]
+    """One figure per throughput run, by the wall clock."""
+    cpu_ops_per_s: list[float]
+    """The same runs by the CPU time of the thread: what they cost without other processes."""
+    latency_us: dict[str, list[float]]
+    """``[p50, p99]`` by operation kind, and over all operations as ``"all"``."""
+
+    @property
+    def median_ops_per_s(self) -> float:
+        return statistics.median(self.ops_per_s)
+
+
+def measure(build: str, start: Snapshot, kinds: list[str], stream: list[Command]) -> Measurement:
+    time_run(start, stream)  # warm-up
+    runs = [time_run(start, stream) for _ in range(RUNS)]
+    ops_per_s = [len(stream) / wall for wall, _ in runs]
+    cpu_ops_per_s = [len(stream) / cpu for _, cpu in runs]
+    durations_ns: list[int] = []
+    by_kind: dict[str, list[int]] = {kind: [] for kind in KINDS}
+    for _ in range(RUNS):
+        run = time_each(start, stream)
+        durations_ns.extend(run)
+        for kind, duration_ns in zip(kinds, run, strict=True):
+            by_kind[kind].append(duration_ns)
+    latency_us = {
+        kind: [percentile_us(durations, 0.5), percentile_us(durations, 0.99)]
+        for kind, durations in [*by_kind.items(), ("all", durations_ns)]
+    }
+    return Measurement(build, ops_per_s, cpu_ops_per_s, latency_us)
+
+
+def report(measurement: Measurement) -> None:
+    build = f"{measurement.build:>8}"
+    print(
+        f"{build} throughput runs: "
+        + ", ".join(f"{ops:,.0f}" for ops in measurement.ops_per_s)
+        + f" ops/s; median {measurement.median_ops_per_s:,.0f} ops/s"
+    )
+    print(
+        f"{build} same runs by CPU time: "
+        + ", ".join(f"{ops:,.0f}" for ops in measurement.cpu_ops_per_s)
+        + f" ops/s; median {statistics.median(measurement.cpu_ops_per_s):,.0f} ops/s"
+    )
+    for kind, (p50_us, p99_us) in measurement.latency_us.items():
+        print(f"{build} latency {kind:>6}: p50 {p50_us:6.2f} us, p99 {p99_us:6.2f} us")
+
+
+# Runs this script in a fresh process that loads the sources instead of the compiled build.
+_SOURCES_CHILD = """
+import runpy, sys
+from gridtokenx.market.compiled import load_sources
+load_sources()
+runpy.run_path(sys.argv[1], run_name="__main__")
+"""
+_CHILD_FLAG = "--measure-sources"
+
+
+def measure_sources_in_a_child() -> Measurement:
+    """:func:`measure` of the ``.py`` sources, in a process that ignores the compiled build."""
+    child = subprocess.run(
+        [sys.executable, "-c", _SOURCES_CHILD, __file__, _CHILD_FLAG],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    build, ops_per_s, cpu_ops_per_s, latency_us = json.loads(child.stdout.splitlines()[-1])
+    return Measurement(build, ops_per_s, cpu_ops_per_s, latency_us)
+
+
 def pin_to_one_cpu() -> int:
     cpu = max(os.sched_getaffinity(0))
     os.sched_setaffinity(0, {cpu})
@@ -217,13 +306,17 @@ def pin_to_one_cpu() -> int:
 
 def main() -> None:
     cpu = pin_to_one_cpu()
+    start, kinds, stream, events, final_orders = build_workload()
+    if _CHILD_FLAG in sys.argv:
+        assert not compiled_modules(), "the child must run the sources"
+        print(json.dumps(measure("sources", start, kinds, stream)))
+        return
     print(f"date: {datetime.now(UTC).isoformat(timespec='seconds')}")
     print(
         f"machine: {platform.node()} ({os.cpu_count()} cores, {platform.machine()}), "
         f"Python {platform.python_version()}, pinned to CPU {cpu}, "
         f"load average {os.getloadavg()[0]:.2f}"
     )
-    start, kinds, stream, events, final_orders = build_workload()
     start_orders = len(MatchingEngine.restore(start).open_orders())
     mix = Counter(kinds)
     print(
@@ -238,32 +331,40 @@ def main() -> None:
         + ", ".join(f"{name} {count:,}" for name, count in events.most_common())
         + ")"
     )
-
-    time_run(start, stream)  # warm-up
-    seconds = [time_run(start, stream) for _ in range(RUNS)]
-    ops_per_s = len(stream) / statistics.median(seconds)
-    print(
-        "throughput runs: "
-        + ", ".join(f"{len(stream) / s:,.0f}" for s in seconds)
-        + f" ops/s; median {ops_per_s:,.0f} ops/s"
-    )
-
-    durations_ns: list[int] = []
-    by_kind: dict[str, list[int]] = {kind: [] for kind in KINDS}
-    for _ in range(RUNS):
-        run = time_each(start, stream)
-        durations_ns.extend(run)
-        for kind, duration_ns in zip(kinds, run, strict=True):
-            by_kind[kind].append(duration_ns)
-    for kind in KINDS:
-        print(
-            f"latency {kind:>6}: p50 {percentile_us(by_kind[kind], 0.5):6.2f} us, "
-            f"p99 {percentile_us(by_kind[kind], 0.99):6.2f} us"
+    compiled = compiled_modules()
+    if compiled:
+        print("compiled (mypyc, make native): " + ", ".join(compiled))
+        if stale_modules():
+            print(f"warning: the compiled build is older than its sources: {stale_modules()}")
+        # The sources first and the build second, alternating, so that load from other
+        # processes on the machine falls on both alike.
+        pair = [measure_sources_in_a_child(), measure("compiled", start, kinds, stream)]
+        pair += [measure_sources_in_a_child(), measure("compiled", start, kinds, stream)]
+        sources, result = (
+            Measurement(
+                build,
+                first.ops_per_s + second.ops_per_s,
+                first.cpu_ops_per_s + second.cpu_ops_per_s,
+                second.latency_us,
+            )
+            for build, first, second in (
+                ("sources", pair[0], pair[2]),
+                ("compiled", pair[1], pair[3]),
+            )
         )
-    p50_us = percentile_us(durations_ns, 0.5)
-    p99_us = percentile_us(durations_ns, 0.99)
-    print(f"latency    all: p50 {p50_us:6.2f} us, p99 {p99_us:6.2f} us")
-    print(f"matching ops_per_s={ops_per_s:.0f} p50_us={p50_us:.2f} p99_us={p99_us:.2f}")
+        report(sources)
+        report(result)
+        by_wall = result.median_ops_per_s / sources.median_ops_per_s
+        by_cpu = statistics.median(result.cpu_ops_per_s) / statistics.median(sources.cpu_ops_per_s)
+        print(f"compiled/sources: {by_wall:.2f}x by the wall clock, {by_cpu:.2f}x by CPU time")
+    else:
+        print("no compiled build (make native): measuring the sources")
+        result = measure("sources", start, kinds, stream)
+        report(result)
+    p50_us, p99_us = result.latency_us["all"]
+    print(
+        f"matching ops_per_s={result.median_ops_per_s:.0f} p50_us={p50_us:.2f} p99_us={p99_us:.2f}"
+    )
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ endef
 $(eval $(call sbf_program,hello,programs/examples/hello))
 $(eval $(call sbf_program,registry,programs/registry))
 $(eval $(call sbf_program,trading,programs/trading))
+$(eval $(call sbf_program,pyth_local,programs/pyth_local))
 
 programs: $(SBF_PROGRAMS)
 

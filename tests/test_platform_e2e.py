@@ -22,7 +22,7 @@ from gridtokenx.chain.spl_token import associated_token_address
 from gridtokenx.config import Settings
 from gridtokenx.minting.app import MintingProcess
 from gridtokenx.minting.chain import ClientMintChain
-from gridtokenx.minting.registration import simulated_meters
+from gridtokenx.simulator.owners import simulated_meters
 from gridtokenx.telemetry.dead_letter import DeadLetterPublisher
 from gridtokenx.telemetry.influx_writer import InfluxWriter
 from gridtokenx.telemetry.ingest import IngestionService

@@ -24,6 +24,30 @@ def verify_batch(
     kind of crafted input where a batch may accept what ``verify_strict`` rejects.
     """
 
+class KeyRing:
+    """Device public keys decoded once and held in Rust, key ``i`` in slot ``i`` (32 bytes each).
+
+    A key that ``verify_strict`` would refuse (undecodable, small order) is kept as a slot whose
+    signatures never verify.
+    """
+
+    def __init__(self, public_keys: bytes) -> None: ...
+    def __len__(self) -> int: ...
+    def verify(
+        self,
+        slots: bytes,
+        messages: bytes,
+        message_len: int,
+        signatures: bytes,
+        threads: int = 1,
+    ) -> bytes:
+        """One byte per signature: 1 if signature ``i`` (64 bytes) verifies message ``i`` under
+        the key in slot ``slots[i]`` (u32 little-endian, 4 bytes each), else 0.
+
+        Raises ``ValueError`` for mis-sized buffers or a slot outside the ring. Signatures are
+        grouped by key before batching (one term of the batch equation per key and chunk).
+        """
+
 class SigningKeys:
     """Signing keys held in Rust, built once from 32-byte seeds (RFC 8032 key generation)."""
 

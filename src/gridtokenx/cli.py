@@ -3,34 +3,44 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from typing import Final
 
-from gridtokenx.chain import cli as chain_cli
-from gridtokenx.db import cli as db_cli
 from gridtokenx.errors import GridTokenXError
-from gridtokenx.market import cli as market_cli
-from gridtokenx.minting import cli as minting_cli
-from gridtokenx.simulator import cli as simulator_cli
-from gridtokenx.stack import cli as stack_cli
-from gridtokenx.telemetry import cli as telemetry_cli
+
+COMMAND_MODULES: Final = {
+    "stack": "gridtokenx.stack.cli",
+    "db": "gridtokenx.db.cli",
+    "telemetry": "gridtokenx.telemetry.cli",
+    "chain": "gridtokenx.chain.cli",
+    "simulator": "gridtokenx.simulator.cli",
+    "mint": "gridtokenx.minting.cli",
+    "market": "gridtokenx.market.cli",
+    "indexer": "gridtokenx.indexer.cli",
+    "settlement": "gridtokenx.settlement.cli",
+    "oracle": "gridtokenx.oracle.cli",
+    "agents": "gridtokenx.agents.cli",
+    "gateway": "gridtokenx.gateway.cli",
+}
+"""Each top-level command and the module whose ``register`` adds it."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser for ``argv``: only the named command's module is imported when ``argv`` names
+    one, so a service process registers only its own Prometheus metrics (and starts sooner)."""
     parser = argparse.ArgumentParser(prog="gridtokenx", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
-    stack_cli.register(commands)
-    db_cli.register(commands)
-    telemetry_cli.register(commands)
-    chain_cli.register(commands)
-    simulator_cli.register(commands)
-    minting_cli.register(commands)
-    market_cli.register(commands)
+    named = [argv[0]] if argv and argv[0] in COMMAND_MODULES else list(COMMAND_MODULES)
+    for command in named:
+        importlib.import_module(COMMAND_MODULES[command]).register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(arguments).parse_args(arguments)
     try:
         code: int = args.handler(args)
     except GridTokenXError as exc:

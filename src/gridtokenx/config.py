@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOOPBACK = "127.0.0.1"
@@ -215,6 +215,305 @@ class MarketSettings(BaseModel):
     """Prometheus metrics of the matching service (also its health check)."""
 
 
+class GatewaySettings(BaseModel):
+    """The API gateway (`gridtokenx gateway serve`): REST under ``/v1``, wallet sign-in."""
+
+    host: str = LOOPBACK
+    port: int = 8080
+    workers: int = Field(default=1, ge=1)
+    """Worker processes; the gateway is stateless (sessions and nonces live in Redis)."""
+    server: Literal["granian", "hypercorn"] = "granian"
+    """The ASGI server (both speak HTTP/1.1, h2 over TLS and h2c with prior knowledge);
+    bench/gateway_server.py measures them side by side."""
+    tls_cert_file: Path | None = None
+    """PEM certificate: with ``tls_key_file`` the gateway serves HTTPS (h2 by ALPN)."""
+    tls_key_file: Path | None = None
+    """PEM private key (PKCS#8) of ``tls_cert_file``."""
+    domain: str = "127.0.0.1:3000"
+    """The Sign-In With Solana domain: the authority (host[:port]) of the web app users sign
+    in on; a signed message naming another domain is refused."""
+    sign_in_uri: str = "http://127.0.0.1:3000"
+    """The ``URI`` field of sign-in messages."""
+    sign_in_statement: str = "Sign in to GridTokenX. This request costs nothing and moves no funds."
+    chain_id: Literal["mainnet", "testnet", "devnet", "localnet"] = "localnet"
+    """The ``Chain ID`` field of sign-in messages."""
+    nonce_ttl_s: int = Field(default=300, ge=10)
+    """How long a sign-in nonce (and the message built around it) can be used, once."""
+    max_clock_skew_s: int = Field(default=60, ge=0)
+    """Tolerance for a wallet's ``Issued At`` in the future."""
+    token_secret: SecretStr | None = None
+    """HMAC key of access tokens (at least 32 bytes); unset: a random key generated once into
+    ``token_secret_file``. Every worker and host must share it."""
+    token_secret_file: Path | None = None
+    """Default ``<state_dir>/gateway/token_secret`` (mode 0600)."""
+    access_token_ttl_s: int = Field(default=900, ge=10)
+    refresh_token_ttl_s: int = Field(default=30 * 24 * 3600, ge=60)
+    """A session ends when its refresh token goes unused this long."""
+    refresh_cookie_name: str = "gtx_refresh"
+    refresh_cookie_path: str = "/v1/auth"
+    refresh_cookie_secure: bool = True
+    """The cookie's Secure flag (browsers accept Secure cookies from http://127.0.0.1 too)."""
+    refresh_cookie_domain: str | None = None
+    operator_wallets: list[str] = Field(default_factory=list)
+    """Wallet addresses (base58) whose accounts are operators."""
+    operators_from_chain: bool = True
+    """Also make the bootstrapped chain's operator key (``addresses.json``) an operator."""
+    default_role: Literal["consumer", "prosumer"] = "consumer"
+    """The role of a new account that is not an operator."""
+    smtp_host: str = LOOPBACK
+    smtp_port: int = 2525
+    smtp_from: str = "GridTokenX <no-reply@gridtokenx.local>"
+    smtp_tls: Literal["none", "starttls", "tls"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    email_verify_url: str = "http://127.0.0.1:3000/verify-email"
+    """The web page an e-mail verification link opens (``?token=...`` is appended); it posts
+    the token to ``POST /v1/me/email/verify``."""
+    email_token_ttl_s: int = Field(default=24 * 3600, ge=60)
+    cors_origins: list[str] = Field(
+        default_factory=lambda: ["http://127.0.0.1:3000", "http://127.0.0.1:3001"]
+    )
+    """Origins allowed by CORS, matched exactly (the trading and admin web apps)."""
+    readings_max_points: int = Field(default=2000, ge=10)
+    """The most points ``GET /v1/meters/{id}/readings`` answers: a finer resolution is
+    coarsened to fit (the answer names the resolution used)."""
+    meter_readings_per_window: int = Field(default=60, ge=1)
+    """Readings one field meter may post per ``meter_rate_window_s`` through
+    ``POST /v1/readings/batch``; more answer 429 with Retry-After."""
+    meter_rate_window_s: int = Field(default=60, ge=1)
+    readings_ack_timeout_s: float = Field(default=10.0, gt=0)
+    """How long ``POST /v1/readings/batch`` waits for Kafka's acknowledgement before 503."""
+
+
+class AgentsSettings(BaseModel):
+    """The trading agents (`gridtokenx agents run`): each simulated owner signs its own orders.
+
+    Prices are USDC base units per kWh, quantities GXT base units (1 Wh = 1,000)."""
+
+    enabled: bool = True
+    """Off: the process serves its metrics and places nothing."""
+    max_agents: int = Field(default=0, ge=0)
+    """How many simulated owners trade (the fleet's first ones); 0: every one."""
+    cycle_interval_s: float = Field(default=30.0, gt=0)
+    """Pause between cycles (read balances and orders, decide, send)."""
+    concurrency: int = Field(default=4, ge=1)
+    """Transactions in flight at most, over all agents."""
+    reference_price_per_kwh: int = Field(default=120_000, ge=1)
+    spread_bps: int = Field(default=1_500, ge=0, le=10_000)
+    """Prices are drawn uniformly within reference ± this (basis points of the reference)."""
+    reserve_price_per_kwh: int = Field(default=100_000, ge=1)
+    """A prosumer never asks less."""
+    price_cap_per_kwh: int = Field(default=150_000, ge=1)
+    """A consumer never bids more."""
+    reserve_gxt_base_units: int = Field(default=1_000_000, ge=0)
+    """GXT a prosumer always keeps (never offered)."""
+    min_order_gxt_base_units: int = Field(default=10_000, ge=1_000)
+    """Smaller surpluses or deficits are not worth an order (and its rent)."""
+    max_order_gxt_base_units: int = Field(default=20_000_000, ge=1_000)
+    max_open_orders: int = Field(default=2, ge=1)
+    """Per agent; no new order while this many are open."""
+    order_max_age_s: int = Field(default=300, ge=1)
+    """An open order older than this (chain clock) is cancelled, returning its escrow."""
+    claim_grace_s: int = Field(default=60, ge=0)
+    """Proceeds left unclaimed this long after an agent first sees them are claimed by the
+    agent itself (the settlement service normally claims first)."""
+    deficit_window_intervals: int = Field(default=4, ge=1)
+    """A consumer's deficit is its import over its latest this-many 15-minute intervals."""
+    seed: int = Field(default=0, ge=0)
+    """Seeds the price draws: the same seed, agents and clock give the same orders."""
+    fund_local: bool = True
+    """On the local node only: top agents up from the faucet (SOL for all, USDC for consumers)."""
+    sol_top_up_lamports: int = Field(default=1_000_000_000, ge=0)
+    """Airdropped when an agent holds less than a tenth of it."""
+    usdc_top_up_base_units: int = Field(default=100_000_000, ge=0)
+    """Minted to a consumer holding less than a tenth of it."""
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9107
+    """Prometheus metrics of the agents process (also its health check)."""
+
+
+class SettlementSettings(BaseModel):
+    """The settlement service (`gridtokenx settlement run`): trades → Trading ``settle`` and
+    ``claim`` transactions, each trade's status in PostgreSQL."""
+
+    consumer_group: str = "settlement"
+    instance_id: str = "settlement-0"
+    """Static group membership: a restarted process with the same id takes its partitions back
+    at once. Give each parallel process its own id."""
+    session_timeout_ms: int = Field(default=10_000, ge=6_000)
+    batch_size: int = Field(default=500, ge=1)
+    """Trade records read (and stored in one PostgreSQL transaction) per poll at most."""
+    poll_timeout_ms: int = Field(default=200, ge=1)
+    min_fills_per_transaction: int = Field(default=8, ge=1, le=10)
+    """A batch this large goes out at once; a smaller one waits up to ``max_linger_ms``."""
+    max_fills_per_transaction: int = Field(default=10, ge=1, le=10)
+    """Fills per legacy ``settle`` transaction at most (10 fit the 1,232-byte packet)."""
+    max_orders_per_transaction: int = Field(default=20, ge=2, le=20)
+    """Distinct order accounts per ``settle`` transaction at most (20 fit a legacy one when the
+    matcher pays; 18 when another key pays, which the service then applies)."""
+    max_linger_ms: int = Field(default=250, ge=0)
+    """How long the oldest pending trade of a market waits for a fuller batch."""
+    confirm_poll_ms: int = Field(default=25, ge=1)
+    """Status polling cadence while a settle transaction is in flight (two light requests per
+    poll; the local node confirms in ~25 ms)."""
+    resend_interval_ms: int = Field(default=2_000, ge=1)
+    """The same signed bytes are sent again this often until they land or expire."""
+    idle_interval_ms: int = Field(default=200, ge=1)
+    """The settle loop's pause when there is nothing to do (new trades wake it at once)."""
+    max_landed_failures: int = Field(default=3, ge=1)
+    """A trade whose transactions landed and failed this often is rejected (it passed every
+    simulation, so something outside the fill keeps failing)."""
+    claim: bool = True
+    """Crank ``claim`` for the orders of every settled batch (the settlement payer pays)."""
+    matcher_keypair_file: Path | None = None
+    """The market's matcher key, which signs ``settle``; default the local chain's
+    ``<chain state dir>/keys/matcher.json``."""
+    payer_keypair_file: Path | None = None
+    """Pays the fees of settle and claim transactions; default the matcher key."""
+    fund_payer_locally: bool = True
+    """On the local node only: at start, airdrop 100 SOL to the payer if it holds under 5."""
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9105
+    """Prometheus metrics of the settlement service (also its health check)."""
+
+
+class IndexerSettings(BaseModel):
+    """The order indexer (`gridtokenx indexer run`): Trading transactions → order-commands and
+    the PostgreSQL order mirror. It produces to ``market.commands_topic``."""
+
+    commitment: Literal["confirmed", "finalized"] = "finalized"
+    """Which transactions count. ``finalized`` never lists a transaction behind one already
+    listed, which a forward-only cursor needs on a real cluster (the local node: the same)."""
+    poll_interval_ms: int = Field(default=1_000, ge=10)
+    """How often the indexer looks for new transactions when no logs notification woke it."""
+    subscribe: bool = True
+    """Wake up on the cluster's ``logsSubscribe`` notifications for the Trading program (polling
+    stays the fallback)."""
+    page_size: int = Field(default=1_000, ge=1, le=1_000)
+    """Signatures per ``getSignaturesForAddress`` call of a catch-up scan."""
+    batch_transactions: int = Field(default=200, ge=1)
+    """Transactions per batch: their commands are committed in one Kafka transaction, then their
+    mirror rows and the cursor in one PostgreSQL transaction."""
+    reconcile_interval_s: float = Field(default=300.0, ge=0)
+    """Compare the mirror with every order account this often (0: only at start)."""
+    instance_id: str = "indexer-0"
+    """The Kafka transactional id: a restarted indexer fences (aborts) what its predecessor left
+    open. One indexer per Trading program."""
+    transaction_timeout_ms: int = Field(default=30_000, ge=1_000)
+    """How long one batch's Kafka transaction may stay open before the broker aborts it."""
+    linger_ms: int = Field(default=5, ge=0)
+    retry_interval_s: float = Field(default=2.0, gt=0)
+    """Pause after the chain or PostgreSQL did not answer, before trying again."""
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9104
+    """Prometheus metrics of the indexer (also its health check)."""
+
+
+class OracleSettings(BaseModel):
+    """Reference prices from Pyth (`gridtokenx oracle price`) and, on the local node only, the
+    publisher that keeps local PriceUpdateV2 accounts fresh (`gridtokenx oracle publish`)."""
+
+    local_currency: str = "THB"
+    """The currency USDC is valued in; THB and EUR have built-in feeds, others need fx_feed_id."""
+    usdc_usd_feed_id: str = "eaa020c61cc479712813461ce153894a96a6c00b21ed0cfc2798d1f9a9e9c94a"
+    """Pyth's Crypto.USDC/USD (hex)."""
+    fx_feed_id: str = ""
+    """The FX feed of local_currency (hex); empty: the built-in one (FX.USD/THB, FX.EUR/USD)."""
+    fx_feed_inverted: bool | None = None
+    """True when the FX feed quotes USD per local unit (EUR/USD); None: the built-in value."""
+    local_minor_unit_digits: int | None = Field(default=None, ge=0, le=18)
+    """Decimal places of the local minor unit; None: the built-in value (2 for THB and EUR)."""
+    cluster: Literal["local", "devnet", "mainnet-beta"] = "local"
+    """Where the price accounts are: local reads the addresses file, the others Pyth's push
+    feeds (or price_accounts)."""
+    shard_id: int = Field(default=0, ge=0, le=65535)
+    """The push oracle's shard of the feeds (sponsored feeds are on shard 0)."""
+    price_accounts: dict[str, str] = {}
+    """Explicit price account address per feed id (hex → base58), overriding the derived ones."""
+    max_age_s: int = Field(default=60, ge=1)
+    """A price published longer ago (by the cluster's clock) is flagged stale."""
+    max_confidence_bps: int = Field(default=200, ge=0)
+    """A price whose conf / price exceeds this (basis points) is flagged low confidence."""
+    allow_partial_verification: bool = False
+    publish_interval_s: float = Field(default=5.0, gt=0)
+    source: Literal["static", "hermes"] = "static"
+    """The publisher's prices: configured ones with a small deterministic walk, or Pyth Hermes."""
+    hermes_url: str = "https://hermes.pyth.network"
+    hermes_timeout_s: float = Field(default=5.0, gt=0)
+    static_prices: dict[str, str] = {}
+    """Feed id (hex) → decimal price for the static source; unset feeds use built-in values."""
+    static_walk_bps: int = Field(default=20, ge=0, le=1000)
+    """The static source's deterministic walk: at most this far (basis points) from the price."""
+    write_authority_keypair_file: Path | None = None
+    """Signs and pays the local price updates; default: the chain operator's keypair."""
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9106
+    """Prometheus metrics of the publisher (also its health check)."""
+
+
+class WebSettings(BaseModel):
+    """The Next.js apps in ``web/`` (`gridtokenx stack up` builds and runs them with ``next
+    start``): the trading dashboard and the operator console."""
+
+    host: str = LOOPBACK
+    trading_port: int = 3000
+    admin_port: int = 3001
+    node_bin: str = "node"
+    """Node.js 20.9 or later (Next.js 16 needs it); Debian 12's own package is too old."""
+    npm_bin: str = "npm"
+    source_dir: Path | None = None
+    """The npm workspace; default the checkout's ``web/``."""
+
+
+class OrderBoundsSettings(BaseModel):
+    """The gateway's order routes (``/v1/orders/...``): what it prepares for wallets to sign."""
+
+    tick_per_kwh: int = Field(default=1_000, ge=1)
+    """Prices are whole multiples of this (USDC base units per kWh; 1,000 = 0.001 USDC)."""
+    lot_gxt_base_units: int = Field(default=1_000, ge=1)
+    """Quantities are whole multiples of this (GXT base units; 1,000 = 1 Wh)."""
+    min_price_per_kwh: int = Field(default=1_000, ge=1)
+    max_price_per_kwh: int = Field(default=10_000_000, ge=1)
+    min_quantity_gxt_base_units: int = Field(default=1_000, ge=1)
+    max_quantity_gxt_base_units: int = Field(default=1_000_000_000, ge=1)
+    """1,000 kWh per order at most."""
+    max_expiry_s: int = Field(default=30 * 24 * 3600, ge=60)
+    """An order's expiry lies at most this far ahead (0 = never expires is always allowed)."""
+    compute_unit_limit: int = Field(default=60_000, ge=1_000, le=1_400_000)
+    """ComputeBudget SetComputeUnitLimit of prepared transactions."""
+    priority_fee_micro_lamports: int = Field(default=0, ge=0)
+    """ComputeBudget SetComputeUnitPrice of prepared transactions (0: not included)."""
+
+
+class MarketDataSettings(BaseModel):
+    """The market-data feed (`gridtokenx gateway feed`: trades + book-deltas → Redis) and the
+    gateway's public market routes and WebSocket that read it."""
+
+    consumer_group: str = "market-feed"
+    """Kafka consumer group id (the feed assigns every partition itself and commits nothing:
+    it rebuilds its state from the start of the topics)."""
+    redis_prefix: str = "gtx:md"
+    """Prefix of the feed's Redis keys (snapshots) and pub/sub channels (updates)."""
+    batch_size: int = Field(default=1_000, ge=1)
+    poll_timeout_ms: int = Field(default=200, ge=1)
+    recent_trades: int = Field(default=200, ge=1)
+    """Trades kept per market for the tape (REST ``limit`` and WebSocket snapshots)."""
+    candles_kept: int = Field(default=1_500, ge=1_440)
+    """Candles kept per market and interval (at least a day of 1-minute candles: the 24-hour
+    statistics are computed from them)."""
+    stats_refresh_interval_s: float = Field(default=10.0, gt=0)
+    """How often the 24-hour statistics are recomputed without a trade (the window moves)."""
+    ws_queue_messages: int = Field(default=1_000, ge=1)
+    """Messages waiting for one WebSocket client at most; a client further behind is cut off
+    with close code 4008 (slow consumer)."""
+    ws_heartbeat_interval_s: float = Field(default=15.0, gt=0)
+    ws_max_subscriptions: int = Field(default=100, ge=1)
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9108
+    """Prometheus metrics of the feed (also its health check)."""
+
+
 class StackSettings(BaseModel):
     java_bin: str = "java"
     maven_bin: str = "mvn"
@@ -245,6 +544,14 @@ class Settings(BaseSettings):
     simulator: SimulatorSettings = SimulatorSettings()
     minting: MintingSettings = MintingSettings()
     market: MarketSettings = MarketSettings()
+    market_data: MarketDataSettings = MarketDataSettings()
+    orders: OrderBoundsSettings = OrderBoundsSettings()
+    web: WebSettings = WebSettings()
+    oracle: OracleSettings = OracleSettings()
+    indexer: IndexerSettings = IndexerSettings()
+    settlement: SettlementSettings = SettlementSettings()
+    agents: AgentsSettings = AgentsSettings()
+    gateway: GatewaySettings = GatewaySettings()
 
     @property
     def chain_state_dir(self) -> Path:

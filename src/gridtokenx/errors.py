@@ -73,6 +73,76 @@ user can do about it::
     │   ├── InvalidTransitionError a submission resolved twice (only pending ones move)
     │   └── MeterRegistrationError a simulated meter did not register, or its address holds
     │                              another fleet's meter on chain
+    ├── AgentsError                gridtokenx.agents.errors: the trading agents cannot run (a
+    │   │                          market whose operator or matcher is not the addresses file's)
+    │   ├── NoAgentsError          no stored simulator scenario: no simulated owners to trade for
+    │   └── OrderIdExhaustedError  an owner's highest order id is the largest u64
+    ├── SettlementError            gridtokenx.settlement.errors: the settlement service failed
+    │   ├── InvalidTransitionError a trade or batch status change the rules forbid
+    │   ├── SettlementStoreError   PostgreSQL did not answer the settlement ledger (retried)
+    │   └── SettlementKeyError     the matcher key is not the market's, or a keypair is unusable
+    ├── IndexerError               gridtokenx.indexer.errors: the order indexer stopped (its
+    │   │                          cursor is unchanged; a restart carries on from it)
+    │   ├── TransactionDecodeError a getTransaction document or Trading instruction that does
+    │   │                          not match the program's layouts
+    │   ├── MirrorUnavailableError PostgreSQL did not answer the order mirror (retried)
+    │   └── CommandPublishError    a batch's Kafka transaction failed (nothing of it visible)
+    ├── GatewayError               gridtokenx.gateway.errors: an API request was refused; each
+    │   │                          kind has a stable ``code`` and an HTTP status
+    │   ├── SignInError            401 sign_in_invalid: a signed sign-in/link message refused
+    │   │   ├── NonceInvalidError          nonce_invalid: unknown, expired or used nonce
+    │   │   ├── MessageMalformedError      400 sign_in_message_malformed
+    │   │   ├── DomainMismatchError        sign_in_domain_mismatch
+    │   │   ├── FieldMismatchError         sign_in_field_mismatch
+    │   │   ├── MessageExpiredError        sign_in_expired
+    │   │   ├── MessageNotYetValidError    sign_in_not_yet_valid
+    │   │   ├── AddressMismatchError       sign_in_address_mismatch
+    │   │   └── SignatureInvalidError      signature_invalid
+    │   ├── AuthenticationError    401 unauthenticated: no valid access token
+    │   │   ├── TokenInvalidError, TokenExpiredError, SessionRevokedError
+    │   │   └── RefreshTokenInvalidError, RefreshTokenReusedError (the family is revoked)
+    │   ├── ForbiddenError         403 forbidden_role: the caller's role may not use the route
+    │   ├── NotFoundError          404 not_found; SessionNotFoundError session_not_found
+    │   ├── ConflictError          409 conflict; WalletAlreadyLinkedError, LastWalletError
+    │   ├── EmailTokenInvalidError 400 email_token_invalid
+    │   ├── UnavailableError       503 service_unavailable (PostgreSQL, Redis); EmailDeliveryError
+    │   ├── (gridtokenx.gateway.energy_errors) MeterNotFoundError 404 meter_not_found,
+    │   │   GridTopologyUnknownError 404 grid_topology_unknown, RangeInvalidError 422
+    │   │   range_invalid, ReadingRejectedError 422 reading_rejected, ReadingSignatureError 401
+    │   │   reading_signature_invalid, MeterRateLimitedError 429 rate_limited (Retry-After),
+    │   │   ReadingsNotAcknowledgedError 503 readings_not_acknowledged (Kafka did not ack)
+    │   ├── (gridtokenx.gateway.feed.errors) MarketNotFoundError 404 market_not_found,
+    │   │   MarketDataUnavailableError 503 market_data_unavailable (not loaded from Redis yet)
+    │   ├── (gridtokenx.gateway.order_errors) OrderRequestError 422 order_invalid:
+    │   │   PriceOutOfBoundsError price_out_of_bounds, QuantityOutOfBoundsError
+    │   │   quantity_out_of_bounds, ExpiryOutOfBoundsError expiry_out_of_bounds,
+    │   │   InsufficientBalanceError insufficient_balance (asset, needed, held);
+    │   │   OrderNotFoundError 404 order_not_found; NothingToClaimError 409 nothing_to_claim;
+    │   │   OrderIdsExhaustedError 409 order_id_unavailable; CursorInvalidError 422
+    │   │   cursor_invalid; TransactionRefusedError 422 transaction_not_allowed
+    │   │   (TransactionMalformedError 400 transaction_malformed, TransactionSignerError 403
+    │   │   transaction_signer_invalid); TransactionRejectedError 409 transaction_rejected (the
+    │   │   cluster refused it); ChainUnavailableError 503 chain_unavailable
+    │   └── GatewayConfigError     configuration_error: a gateway setting cannot work
+    ├── MarketDataError            gridtokenx.gateway.feed.errors: the market-data feed failed
+    │   ├── ChannelNameError       a channel name is not book/trades/stats:<market> or
+    │   │                          candles:<market>:<interval>
+    │   └── FeedUnavailableError   Kafka or its topics are not there for the feed
+    ├── OracleError                gridtokenx.oracle.errors: reference prices could not be read,
+    │   │                          decoded, trusted or published
+    │   ├── PriceAccountError      an account is not the Pyth price update it must be
+    │   │   ├── PriceAccountMissingError  no account at the feed's address on this cluster
+    │   │   ├── WrongOwnerError           not owned by the Pyth receiver (look-alike refused)
+    │   │   ├── WrongDiscriminatorError   not a PriceUpdateV2
+    │   │   ├── MalformedPriceUpdateError too short, or an unknown verification level
+    │   │   └── FeedIdMismatchError       a price of another feed
+    │   ├── PriceUnusableError     stale, low confidence or partially verified (``reasons``)
+    │   ├── InvalidPriceError      a valuation with a price <= 0 or an absurd exponent
+    │   ├── PriceSourceError       the publisher's source (Hermes) gave no usable prices
+    │   ├── OracleConfigError      an unknown currency, a malformed feed id or address
+    │   ├── LocalReceiverMissingError  gridtokenx.oracle.local_feeds: the local node has no
+    │   │                          program at the receiver's id (loaded at node start)
+    │   └── PriceFeedTakenError    a local price account has another write authority
     └── SbfError                   gridtokenx.sbf.errors: an on-chain program was not linked
         ├── ObjectFormatError      an input is not an ELF64 little-endian BPF relocatable object
         ├── WritableDataError      writable globals (.data, .bss, common), which SBPFv0 lacks

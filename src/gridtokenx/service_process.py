@@ -4,6 +4,7 @@ Prometheus metrics, and stop its loop cleanly on SIGTERM or Ctrl-C."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import signal
 from collections.abc import Callable
@@ -31,3 +32,12 @@ def stop_on_signals(stop: Callable[[], None]) -> None:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+
+
+def signalled_stop() -> asyncio.Event:
+    """An event set on SIGTERM (`stack down`) and SIGINT (Ctrl-C); call it in the running loop."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    return stop

@@ -19,6 +19,7 @@ from gridtokenx.chain.addresses import load_addresses
 from gridtokenx.chain.bootstrap import (
     BootstrapError,
     BootstrapOptions,
+    ProgramNotBuiltError,
     pubsub_url_of,
     run_bootstrap,
 )
@@ -30,7 +31,6 @@ from gridtokenx.chain.registry.accounts import RegistryConfig
 from gridtokenx.chain.registry.pda import mint_authority_address
 from gridtokenx.chain.spl_token import associated_token_address, parse_account, parse_mint
 from gridtokenx.chain.trading.accounts import Market
-from gridtokenx.stack.errors import ServiceStartError
 from gridtokenx.stack.services.chain_node import ChainNodeService
 from tests.chain.client.rpc_proxy import RpcProxy
 from tests.chain.local_chain import LocalChain, client_settings, running_node
@@ -158,7 +158,7 @@ def test_another_cluster_needs_a_keypair_and_a_quote_mint(local_chain: LocalChai
 def test_stack_provisioning_says_how_to_build_missing_programs(tmp_path: Path) -> None:
     with running_node(tmp_path / "chain") as node:
         settings = client_settings(node, tmp_path, program_dir=tmp_path / "no-programs")
-        with pytest.raises(ServiceStartError, match="make programs"):
+        with pytest.raises(ProgramNotBuiltError, match="make programs"):
             ChainNodeService(settings).provision()
         assert not settings.chain_addresses_file.exists()
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gridtokenx.market.book import OrderBook
-from gridtokenx.market.orders import RestingOrder, Side, TimeInForce
+from gridtokenx.market.book import OrderBook, RestingOrder
+from gridtokenx.market.orders import Side, TimeInForce
 
 
 def _order(order_id: int, side: Side, price: int, expiry_ms: int | None = None) -> RestingOrder:

@@ -20,11 +20,11 @@ from gridtokenx.config import Settings
 from gridtokenx.minting.app import MintingProcess
 from gridtokenx.minting.chain import ClientMintChain
 from gridtokenx.minting.core import SignedWatermark
-from gridtokenx.minting.registration import SimulatedMeter, owner_keypair, simulated_meters
 from gridtokenx.minting.transactions import reading_message
 from gridtokenx.simulator.commissioning import FleetCommissioner
 from gridtokenx.simulator.config import FleetConfig
 from gridtokenx.simulator.fleet import Fleet
+from gridtokenx.simulator.owners import SimulatedMeter, owner_keypair, simulated_meters
 from gridtokenx.simulator.scenario import RunMode, RunState, Scenario
 from gridtokenx.simulator.signing import derive_key_seed
 from gridtokenx.simulator.store import ScenarioStore, StoredRun

@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 
 from gridtokenx.chain.registry.accounts import MeterKind, UserRole
-from gridtokenx.minting.registration import CHAIN_KIND, owner_keypair, simulated_meters
 from gridtokenx.simulator import kinds as simulator_kinds
 from gridtokenx.simulator.config import FleetConfig
 from gridtokenx.simulator.fleet import Fleet
+from gridtokenx.simulator.owners import CHAIN_KIND, owner_keypair, simulated_meters
 from gridtokenx.simulator.signing import derive_key_seed, derive_owner_key_seed
 
 

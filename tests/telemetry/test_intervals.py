@@ -44,3 +44,23 @@ def test_folding_is_idempotent_and_order_free(times: list[int], data: st.DataObj
     for row in once.values():
         assert row.first_timestamp_ms <= row.last_timestamp_ms
         assert row.first_export_wh <= row.last_export_wh
+
+
+@given(
+    readings=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 3 * INTERVAL_MS)),
+        max_size=40,
+        unique_by=lambda reading: reading,
+    ),
+)
+def test_a_batch_of_several_meters_folds_as_each_meter_alone(
+    readings: list[tuple[int, int]],
+) -> None:
+    meters = [uuid.uuid4() for _ in range(4)]
+    batch = [_reading(meters[m], t, t // 3) for m, t in readings]
+    together = set(fold_intervals(batch))
+    alone = {
+        row for meter in meters for row in fold_intervals([r for r in batch if r.meter_id == meter])
+    }
+    assert together == alone
+    assert len(together) == len({(m, interval_start_ms(t)) for m, t in readings})

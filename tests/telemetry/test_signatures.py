@@ -1,12 +1,13 @@
-"""verify_each: one verdict per (key, message, signature), whatever the mix of lengths."""
+"""verify_each and SlotVerifier: one verdict per signature, in order."""
 
 from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
-from gridtokenx.telemetry.signatures import verify_each
+from gridtokenx.telemetry.signatures import SlotVerifier, verify_each
 from tests.native.signed_items import Forgery, forge, signed_items, solders_verifies
 
 
@@ -36,3 +37,25 @@ def test_a_mis_sized_key_is_a_caller_defect() -> None:
     triples.append((item.public_key[:31], item.message, item.signature))
     with pytest.raises(ValueError, match=r"triple 2: .* got 31 and 64"):
         verify_each(triples)
+
+
+def test_slot_verifier_agrees_with_verify_each_and_follows_key_changes() -> None:
+    rng = random.Random(5)
+    items = list(signed_items(300))
+    for index in rng.sample(range(len(items)), 12):
+        items[index] = forge(items[index], rng.choice(list(Forgery)), items[index - 1], rng)
+    keys = signed_items(300)
+    table_keys = b"".join(item.public_key for item in keys)
+    slots = np.arange(len(items), dtype=np.uint32)
+    verifier = SlotVerifier(threads=2)
+    # Each item against the key of its own slot: the key it claims unless the forgery swapped it.
+    expected = verify_each(
+        [(keys[i].public_key, item.message, item.signature) for i, item in enumerate(items)]
+    )
+    messages = b"".join(item.message for item in items)
+    signatures = b"".join(item.signature for item in items)
+    assert verifier(table_keys, slots, messages, signatures).tolist() == expected
+    # A table whose slot 0 now holds another key: the ring is rebuilt, slot 0 stops verifying.
+    rekeyed = keys[1].public_key + table_keys[32:]
+    results = verifier(rekeyed, slots[:2], messages[:112], signatures[:128]).tolist()
+    assert results == [False, expected[1]]

@@ -167,3 +167,116 @@ def test_plausible_monotonic_sequences_are_all_accepted(steps: list[tuple[int, i
         records.append(fleet.record(meter, export_wh, 0, timestamp_ms))
     outcomes = fleet.validate(list(records))
     assert all(isinstance(o, Accepted | Duplicate) for o in outcomes), outcomes
+
+
+_STEP = st.sampled_from(["good", "duplicate", "stale", "backwards", "burst", "forged"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    steps=st.lists(st.tuples(st.integers(0, 2), _STEP, st.integers(1, 900_000)), max_size=40),
+    split=st.integers(0, 40),
+)
+def test_interleaved_meters_with_bad_readings_match_a_one_by_one_reading_of_the_rules(
+    steps: list[tuple[int, str, int]], split: int
+) -> None:
+    """Whole batches (two of them) give each record the outcome of checking the records one by
+    one against a watermark that only accepted readings move."""
+    fleet = Fleet(count=3, max_w=20_000)
+    meters = fleet.meters
+    start = NOW_MS - 40 * 900_000
+    fleet.watermarks = {meter: Watermark(start, 0, 0) for meter in meters}
+    marks = dict.fromkeys(meters, (start, 0, 0))
+    sent = dict.fromkeys(meters, (start, 0, 0))
+    records: list[tuple[bytes | None, bytes | None]] = []
+    expected: list[str] = []
+    for which, kind, elapsed_ms in steps:
+        meter = meters[which]
+        ts, export_wh, import_wh = sent[meter]
+        if kind == "duplicate":
+            reading = marks[meter]
+        elif kind == "stale":
+            reading = (marks[meter][0] - elapsed_ms, export_wh + 1, import_wh)
+        elif kind == "backwards":
+            reading = (ts + elapsed_ms, max(marks[meter][1] - 1, 0) - 1, import_wh)
+        elif kind == "burst":
+            reading = (ts + elapsed_ms, export_wh + 20_000 * elapsed_ms // 3_600_000 + 2, 0)
+        else:
+            energy = 20_000 * elapsed_ms // 3_600_000 + 1
+            reading = (ts + elapsed_ms, export_wh + energy // 2, import_wh + energy // 3)
+        if reading[1] < 0 or reading[0] < 0:
+            continue
+        sent[meter] = reading if kind in ("good", "forged") else sent[meter]
+        signer = Keypair() if kind == "forged" else None
+        records.append(fleet.record(meter, reading[1], reading[2], reading[0], signer=signer))
+        expected.append(_one_by_one(marks, meter, reading, forged=kind == "forged"))
+    outcomes = fleet.validate(records[:split]) + fleet.validate(records[split:])
+    assert [_kind(outcome) for outcome in outcomes] == expected
+    for meter in meters:
+        assert fleet.watermarks[meter] == Watermark(*marks[meter])
+
+
+def _one_by_one(
+    marks: dict[uuid.UUID, tuple[int, int, int]],
+    meter: uuid.UUID,
+    reading: tuple[int, int, int],
+    *,
+    forged: bool,
+) -> str:
+    if forged:
+        return RejectReason.BAD_SIGNATURE.value
+    ts, export_wh, import_wh = reading
+    mark_ts, mark_export, mark_import = marks[meter]
+    if reading == marks[meter]:
+        return "duplicate"
+    if ts <= mark_ts:
+        return RejectReason.TIMESTAMP_NOT_INCREASING.value
+    if export_wh < mark_export or import_wh < mark_import:
+        return RejectReason.REGISTER_BACKWARDS.value
+    elapsed_ms = ts - mark_ts
+    for delta_wh in (export_wh - mark_export, import_wh - mark_import):
+        if (delta_wh - 1) * 3_600_000 > 20_000 * elapsed_ms:
+            return RejectReason.IMPLAUSIBLE_ENERGY.value
+    marks[meter] = reading
+    return "accepted"
+
+
+def _kind(outcome: object) -> str:
+    if isinstance(outcome, Accepted):
+        return "accepted"
+    if isinstance(outcome, Duplicate):
+        return "duplicate"
+    return _reason(outcome).value
+
+
+def test_registers_near_the_top_of_u64_are_checked_exactly() -> None:
+    fleet = Fleet(count=1, max_w=10_000)
+    meter = fleet.meters[0]
+    top = 2**64 - 1
+    fleet.watermarks[meter] = Watermark(NOW_MS - 7_200_000, top - 10_002, 5)
+    outcomes = fleet.validate(
+        [
+            # 10 kW for an hour: 10,000 Wh, plus the 1 Wh carry, is the most that can pass.
+            fleet.record(meter, top - 1, 5, NOW_MS - 3_600_000),
+            fleet.record(meter, top, 5, NOW_MS),
+        ]
+    )
+    assert isinstance(outcomes[0], Accepted)
+    assert isinstance(outcomes[1], Accepted)
+    assert fleet.watermarks[meter] == Watermark(NOW_MS, top, 5)
+    fleet.watermarks[meter] = Watermark(NOW_MS - 3_600_000, top - 10_002, 5)
+    assert _reason(fleet.validate([fleet.record(meter, top, 5, NOW_MS)])[0]) is (
+        RejectReason.IMPLAUSIBLE_ENERGY
+    )
+
+
+def test_a_record_without_key_or_with_a_short_key_is_a_key_mismatch() -> None:
+    fleet = Fleet()
+    meter = fleet.meters[0]
+    _, value = fleet.record(meter, 5, 0, NOW_MS - 1_000)
+    outcomes = fleet.validate([(None, value), (meter.bytes[:15], value), (meter.bytes, value)])
+    assert [_kind(outcome) for outcome in outcomes] == [
+        RejectReason.KEY_MISMATCH.value,
+        RejectReason.KEY_MISMATCH.value,
+        "accepted",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,8 @@ import psycopg
 from psycopg import sql
 
 from gridtokenx.config import PostgresSettings
+
+_DROP_ATTEMPTS = 20
 
 
 @contextmanager
@@ -21,5 +24,18 @@ def scratch_database(postgres: PostgresSettings) -> Iterator[PostgresSettings]:
     try:
         yield postgres.model_copy(update={"database": name})
     finally:
-        with psycopg.connect(postgres.url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+        _drop(postgres, name)
+
+
+def _drop(postgres: PostgresSettings, name: str) -> None:
+    # FORCE may not terminate an autovacuum worker that is analysing the database at that
+    # moment (PostgreSQL < 18 lets only superusers signal it): it finishes within moments.
+    for attempt in range(_DROP_ATTEMPTS):
+        try:
+            with psycopg.connect(postgres.url, autocommit=True) as admin:
+                admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == _DROP_ATTEMPTS - 1:
+                raise
+            time.sleep(0.5)

@@ -31,6 +31,7 @@ from spl.token.models import InitializeMintParams, MintToParams
 from gridtokenx.chain.deploy import LiteSvmSubmitter, deploy_program
 from gridtokenx.chain.program_ids import TRADING, local_program_keypair
 from gridtokenx.chain.svm import execute
+from gridtokenx.chain.traders import Trader as Trader
 from gridtokenx.chain.trading.accounts import Market, Order, OrderSide
 from gridtokenx.chain.trading.builders import (
     MarketKeys,
@@ -71,17 +72,6 @@ def with_account(
 
 def with_data(instruction: Instruction, data: bytes) -> Instruction:
     return Instruction(instruction.program_id, data, list(instruction.accounts))
-
-
-@dataclass
-class Trader:
-    wallet: Keypair
-    energy_account: Pubkey
-    quote_account: Pubkey
-
-    @property
-    def key(self) -> Pubkey:
-        return self.wallet.pubkey()
 
 
 @dataclass

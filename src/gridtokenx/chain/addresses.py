@@ -50,6 +50,9 @@ class ChainAddresses:
     fee_bps: int
     faucet: Pubkey | None
     """The local quote mint's mint authority (None on other clusters)."""
+    price_feeds: dict[str, Pubkey] = dataclasses.field(default_factory=dict)
+    """Local node only: Pyth feed id (hex) → its PriceUpdateV2 account, written by the local
+    receiver (gridtokenx.oracle); empty elsewhere and in files written before it existed."""
 
     def market_keys(self) -> MarketKeys:
         return MarketKeys(
@@ -70,6 +73,8 @@ class ChainAddresses:
         document: dict[str, object] = {"version": FORMAT_VERSION}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
+            if isinstance(value, dict):
+                value = {key: str(item) for key, item in value.items()}
             document[field.name] = str(value) if isinstance(value, Pubkey) else value
         return document
 
@@ -79,8 +84,12 @@ class ChainAddresses:
             raise ValueError(f"format version {document.get('version')}, expected 1")
         values: dict[str, object] = {}
         for field in dataclasses.fields(cls):
+            if field.name not in document and field.default_factory is not dataclasses.MISSING:
+                continue  # added later in format 1: older files simply lack it
             value = document[field.name]
             is_key = field.type in ("Pubkey", "Pubkey | None")
+            if field.type == "dict[str, Pubkey]":
+                value = {key: Pubkey.from_string(item) for key, item in value.items()}
             values[field.name] = Pubkey.from_string(value) if is_key and value else value
         return cls(**values)  # type: ignore[arg-type]
 

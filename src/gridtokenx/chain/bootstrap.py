@@ -37,6 +37,7 @@ from gridtokenx.chain.keys import (
     read_keypair,
 )
 from gridtokenx.chain.local_node import is_local_node
+from gridtokenx.chain.node.genesis_programs import CHECKOUT_PROGRAM_DIR
 from gridtokenx.chain.program_ids import REGISTRY, TRADING, local_program_keypair
 from gridtokenx.chain.registry.accounts import RegistryConfig
 from gridtokenx.chain.registry.instructions import Initialize
@@ -53,6 +54,8 @@ from gridtokenx.chain.trading.accounts import Market
 from gridtokenx.chain.trading.builders import MarketKeys, initialize_market_instruction
 from gridtokenx.config import Settings
 from gridtokenx.errors import GridTokenXError
+from gridtokenx.oracle.config import local_feed_ids
+from gridtokenx.oracle.local_feeds import LocalReceiverMissingError, ensure_local_price_feeds
 
 LAMPORTS_PER_SOL = 1_000_000_000
 TOKEN_DECIMALS = 6
@@ -63,7 +66,6 @@ MIN_DEPLOYER_LAMPORTS = 3 * LAMPORTS_PER_SOL
 UPGRADE_ROOM = 2
 """Programs get twice their size as max_data_len so that later builds can be upgraded into."""
 AccountT = TypeVar("AccountT", RegistryConfig, Market)
-CHECKOUT_PROGRAM_DIR = Path(__file__).resolve().parents[3] / "build" / "programs"
 
 
 class BootstrapError(GridTokenXError):
@@ -144,6 +146,7 @@ async def run_bootstrap(settings: Settings, options: BootstrapOptions) -> Bootst
         keys, market = await steps.ensure_market(
             trading, gxt_mint, quote_mint, signers.matcher.pubkey(), fee_bps
         )
+        price_feeds = await steps.ensure_local_price_feeds(settings) if local else {}
         addresses = ChainAddresses(
             rpc_url=client.rpc.url,
             genesis_hash=str(await client.rpc.get_genesis_hash()),
@@ -162,6 +165,7 @@ async def run_bootstrap(settings: Settings, options: BootstrapOptions) -> Bootst
             matcher=market.matcher,
             fee_bps=market.fee_bps,
             faucet=faucet,
+            price_feeds=price_feeds,
         )
     path = options.addresses_file or settings.chain_addresses_file
     save_addresses(path, addresses)
@@ -397,6 +401,22 @@ class _Bootstrap:
                 "served, so use those keypairs (--keypair, --matcher-keypair)"
             )
         return MarketKeys.from_account(trading, keys.market, market), market
+
+    async def ensure_local_price_feeds(self, settings: Settings) -> dict[str, Pubkey]:
+        """The local Pyth price accounts (gridtokenx.oracle), written by the operator; none,
+        with a warning, when the node was started without the local receiver program."""
+        try:
+            addresses, actions = await ensure_local_price_feeds(
+                self.client,
+                self.operator,
+                local_feed_ids(settings.oracle),
+                settings.oracle.shard_id,
+            )
+        except LocalReceiverMissingError as exc:
+            self.warnings.append(f"no local Pyth prices: {exc}")
+            return {}
+        self.actions += actions
+        return {feed_id.hex(): address for feed_id, address in addresses.items()}
 
 
 def _holds_program(programdata: AccountInfo | None, program_bytes: bytes) -> bool:

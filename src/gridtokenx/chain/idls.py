@@ -14,12 +14,17 @@ from gridtokenx.chain.anchor.idl import ProgramInterface, render_idl
 from gridtokenx.chain.program_ids import REGISTRY, TRADING, local_program_id
 from gridtokenx.chain.registry.interface import REGISTRY_INTERFACE
 from gridtokenx.chain.trading.interface import TRADING_INTERFACE
+from gridtokenx.oracle.feeds import RECEIVER_PROGRAM_ID
+from gridtokenx.oracle.program.interface import PYTH_LOCAL, PYTH_LOCAL_INTERFACE
 
 PROGRAMS_DIR = Path(__file__).resolve().parents[3] / "programs"
 PROGRAM_INTERFACES: dict[str, ProgramInterface] = {
     REGISTRY: REGISTRY_INTERFACE,
     TRADING: TRADING_INTERFACE,
+    PYTH_LOCAL: PYTH_LOCAL_INTERFACE,
 }
+FIXED_ADDRESSES = {PYTH_LOCAL: RECEIVER_PROGRAM_ID}
+"""Programs that live at another program's address on the local node (Pyth's receiver)."""
 
 
 def idl_path(program_name: str) -> Path:
@@ -31,7 +36,8 @@ def header_path(program_name: str) -> Path:
 
 
 def rendered_idl(program_name: str) -> str:
-    return render_idl(PROGRAM_INTERFACES[program_name], local_program_id(program_name))
+    address = FIXED_ADDRESSES.get(program_name) or local_program_id(program_name)
+    return render_idl(PROGRAM_INTERFACES[program_name], address)
 
 
 def _upper_snake(pascal: str) -> str:
@@ -63,7 +69,7 @@ def rendered_header(program_name: str) -> str:
         name = f"{prefix}_ACCOUNT_{_upper_snake(account.__name__)}"
         lines.append(f"#define {name} {_u64_literal(account.discriminator())}")
         lines.append(f"#define {name}_LEN {account.size()}")
-    lines += ["", f"enum {program_name.capitalize()}Error {{"]
+    lines += ["", f"enum {program_name.title().replace('_', '')}Error {{"]
     lines += [f"  {prefix}_ERROR_{_upper_snake(e.name)} = {e.code}," for e in program.errors]
     lines += ["};", "", "#endif", ""]
     return "\n".join(lines)

@@ -26,9 +26,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from gridtokenx.core.units import GxtAmount, PricePerKwh
-from gridtokenx.market.book import BookSide, OrderBook, PriceLevel
+from gridtokenx.market.book import BookSide, OrderBook, PriceLevel, RestingOrder
 from gridtokenx.market.emitter import Emitter
-from gridtokenx.market.orders import RestingOrder
 
 
 class IndicativeAuction(NamedTuple):

@@ -1,6 +1,7 @@
 """The order book: two sides of price levels, an index by order id and an expiry queue.
 
-Layout, chosen for CPython speed:
+Orders rest as :class:`RestingOrder` records, which only the book and the matching code see.
+Layout, chosen for speed in CPython and in the mypyc build (:mod:`~gridtokenx.market.compiled`):
 
 - each side keeps a sorted ``list`` of level keys (``price`` for bids, ``-price`` for asks), so
   the best level of either side is ``keys[-1]``: reading it is O(1), removing the best level is
@@ -21,13 +22,60 @@ import heapq
 from bisect import bisect_left, insort
 from collections import deque
 from collections.abc import Iterator
+from operator import attrgetter
+from typing import Final
 
-from gridtokenx.market.orders import RestingOrder, Side
+from gridtokenx.market.orders import Side, TimeInForce
 
 # Rebuild a level's deque once dead entries outnumber live ones by this factor (and the heap
 # likewise), so memory stays proportional to live orders under heavy cancel traffic.
-_COMPACT_FACTOR = 2
-_COMPACT_MIN_DEAD = 64
+_COMPACT_FACTOR: Final = 2
+_COMPACT_MIN_DEAD: Final = 64
+
+# Final module constants: cheaper than looking a member up on an enum class, and C statics in
+# the mypyc build (gridtokenx.market.compiled), where other module globals are dict lookups.
+_BUY: Final = Side.BUY
+# A lazy C iterator rather than a generator expression, which mypyc would turn into a list.
+_is_live: Final = attrgetter("remaining")
+
+
+class RestingOrder:
+    """An order in the book: mutable, owned by the book, never handed out to callers.
+
+    ``remaining`` is in GXT base units; 0 marks an order that left the book while its entry is
+    still queued in a price level (lazy deletion, so a cancel is O(1)).
+    """
+
+    __slots__ = (
+        "arrival",
+        "expiry_ms",
+        "order_id",
+        "owner",
+        "price",
+        "remaining",
+        "side",
+        "time_in_force",
+    )
+
+    def __init__(
+        self,
+        order_id: int,
+        owner: str,
+        side: Side,
+        price: int,
+        remaining: int,
+        time_in_force: TimeInForce,
+        expiry_ms: int | None,
+        arrival: int,
+    ) -> None:
+        self.order_id = order_id
+        self.owner = owner
+        self.side = side
+        self.price = price
+        self.remaining = remaining
+        self.time_in_force = time_in_force
+        self.expiry_ms = expiry_ms
+        self.arrival = arrival
 
 
 class PriceLevel:
@@ -44,7 +92,7 @@ class PriceLevel:
 
     def live_orders(self) -> Iterator[RestingOrder]:
         """The live orders of the level in time priority."""
-        return (order for order in self.queue if order.remaining)
+        return filter(_is_live, self.queue)
 
 
 class BookSide:
@@ -66,20 +114,7 @@ class BookSide:
 
     def levels_by_priority(self) -> Iterator[PriceLevel]:
         """The levels from best to worst; the side must not change during the iteration."""
-        levels = self.levels
-        return (levels[key] for key in reversed(self.keys))
-
-    def append(self, order: RestingOrder) -> PriceLevel:
-        """Queue ``order`` at the back of its price level, creating the level if needed."""
-        key = order.price * self.sign
-        level = self.levels.get(key)
-        if level is None:
-            level = self.levels[key] = PriceLevel(order.price)
-            insort(self.keys, key)
-        level.queue.append(order)
-        level.quantity += order.remaining
-        level.count += 1
-        return level
+        return map(self.levels.__getitem__, reversed(self.keys))
 
     def remove_level(self, level: PriceLevel) -> None:
         """Drop an empty ``level`` (its queue may still hold dead entries)."""
@@ -90,10 +125,6 @@ class BookSide:
             keys.pop()
         else:
             del keys[bisect_left(keys, key)]
-
-    def level_at(self, price: int) -> PriceLevel:
-        """The level holding ``price``; it exists for every price of a live order."""
-        return self.levels[price * self.sign]
 
 
 class OrderBook:
@@ -109,18 +140,31 @@ class OrderBook:
 
     def side(self, side: Side) -> BookSide:
         """The book side that holds orders of ``side``."""
-        return self.bids if side is Side.BUY else self.asks
+        return self.bids if side is _BUY else self.asks
 
     def opposite(self, side: Side) -> BookSide:
         """The book side an incoming order of ``side`` trades against."""
-        return self.asks if side is Side.BUY else self.bids
+        return self.asks if side is _BUY else self.bids
 
     def rest(self, order: RestingOrder) -> PriceLevel:
-        """Add ``order`` (with ``remaining > 0`` and an id not in the book) to the book."""
+        """Add ``order`` (with ``remaining > 0`` and an id not in the book) to the book.
+
+        Returns the order's level, for the book delta.
+        """
         self.orders[order.order_id] = order
         if order.expiry_ms is not None:
             heapq.heappush(self.expiries, (order.expiry_ms, order.arrival, order))
-        return self.side(order.side).append(order)
+        book_side = self.bids if order.side is _BUY else self.asks
+        price = order.price
+        key = price * book_side.sign
+        level = book_side.levels.get(key)
+        if level is None:
+            level = book_side.levels[key] = PriceLevel(price)
+            insort(book_side.keys, key)
+        level.queue.append(order)
+        level.quantity += order.remaining
+        level.count += 1
+        return level
 
     def remove(self, order: RestingOrder) -> PriceLevel:
         """Take a live ``order`` out of the book in O(1); returns its level for the book delta.
@@ -128,16 +172,17 @@ class OrderBook:
         The caller reads ``order.remaining`` first if it needs it: it is 0 afterwards.
         """
         del self.orders[order.order_id]
-        book_side = self.side(order.side)
-        level = book_side.level_at(order.price)
+        book_side = self.bids if order.side is _BUY else self.asks
+        key = order.price * book_side.sign
+        level = book_side.levels[key]
         level.quantity -= order.remaining
-        level.count -= 1
         order.remaining = 0
-        if level.count == 0:
+        count = level.count = level.count - 1
+        if not count:
             book_side.remove_level(level)
         else:
-            level.dead += 1
-            if level.dead > _COMPACT_MIN_DEAD and level.dead > _COMPACT_FACTOR * level.count:
+            dead = level.dead = level.dead + 1
+            if dead > _COMPACT_MIN_DEAD and dead > _COMPACT_FACTOR * count:
                 level.queue = deque(level.live_orders())
                 level.dead = 0
         return level

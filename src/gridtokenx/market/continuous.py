@@ -8,15 +8,20 @@ reaches it (self-trade prevention, "cancel resting") and the walk goes on.
 
 from __future__ import annotations
 
+from typing import Final
+
 from gridtokenx.market.book import OrderBook
-from gridtokenx.market.emitter import Emitter
-from gridtokenx.market.events import CancelReason
+from gridtokenx.market.emitter import Emitter, new_event
+from gridtokenx.market.events import BookDelta, CancelReason, OrderCancelled, OrderFilled, Trade
 from gridtokenx.market.orders import Side
+
+_BUY: Final = Side.BUY
+_SELF_TRADE: Final = CancelReason.SELF_TRADE_PREVENTION
 
 
 def crosses(side: Side, limit_price: int, resting_price: int) -> bool:
     """Whether an order of ``side`` at ``limit_price`` may trade with ``resting_price``."""
-    return resting_price <= limit_price if side is Side.BUY else resting_price >= limit_price
+    return resting_price <= limit_price if side is _BUY else resting_price >= limit_price
 
 
 def can_fill_completely(
@@ -54,13 +59,20 @@ def match_incoming(
     Emits the trades, the makers' ``OrderFilled`` and self-trade cancels, and one book delta per
     touched level. The incoming order itself is not in the book; the caller rests, cancels or
     reports it as filled.
+
+    This loop runs for every crossing order, so it builds its events inline (see
+    :mod:`~gridtokenx.market.emitter`) and keeps the counters in locals until it returns.
     """
-    makers = book.opposite(side)
+    is_buy = side is _BUY
+    makers = book.asks if is_buy else book.bids
     maker_side = makers.side
     keys = makers.keys
     levels = makers.levels
     orders = book.orders
-    is_buy = side is Side.BUY
+    events = emit.events
+    append = events.append
+    sequence = emit.last_sequence
+    trade_id = emit.last_trade_id
     remaining = quantity
     while remaining and keys:
         level = levels[keys[-1]]
@@ -75,30 +87,48 @@ def match_incoming(
                 queue.popleft()
                 level.dead -= 1
                 continue
+            maker_id = maker.order_id
             if maker.owner == owner:
                 queue.popleft()
-                del orders[maker.order_id]
+                del orders[maker_id]
                 level.quantity -= maker_remaining
                 level.count -= 1
                 maker.remaining = 0
-                emit.cancelled(maker.order_id, maker_remaining, CancelReason.SELF_TRADE_PREVENTION)
+                sequence += 1
+                append(
+                    new_event(OrderCancelled, (sequence, maker_id, maker_remaining, _SELF_TRADE))
+                )
                 continue
             fill = remaining if remaining < maker_remaining else maker_remaining
+            sequence += 1
+            trade_id += 1
             if is_buy:
-                emit.trade(order_id, maker.order_id, price, fill, maker_side, timestamp_ms)
+                buy_id, sell_id = order_id, maker_id
             else:
-                emit.trade(maker.order_id, order_id, price, fill, maker_side, timestamp_ms)
+                buy_id, sell_id = maker_id, order_id
+            append(
+                new_event(
+                    Trade,
+                    (sequence, trade_id, buy_id, sell_id, price, fill, maker_side, timestamp_ms),
+                )
+            )
             remaining -= fill
-            maker.remaining = maker_remaining - fill
             level.quantity -= fill
             if fill == maker_remaining:
+                maker.remaining = 0
                 queue.popleft()
-                del orders[maker.order_id]
+                del orders[maker_id]
                 level.count -= 1
-                emit.filled(maker.order_id)
+                sequence += 1
+                append(new_event(OrderFilled, (sequence, maker_id)))
+            else:
+                maker.remaining = maker_remaining - fill
             if not remaining:
                 break
-        emit.delta(maker_side, level)
+        sequence += 1
+        append(new_event(BookDelta, (sequence, maker_side, price, level.quantity, level.count)))
         if not level.count:
             makers.remove_level(level)
+    emit.last_sequence = sequence
+    emit.last_trade_id = trade_id
     return remaining

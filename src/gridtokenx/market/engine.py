@@ -8,20 +8,38 @@ on a programming error in the engine itself. The same commands always give the s
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Final, cast
 
 from gridtokenx.core.u64 import U64_MAX
 from gridtokenx.core.units import GxtAmount, PricePerKwh
 from gridtokenx.market.auction import IndicativeAuction, execute_clearing, find_clearing
-from gridtokenx.market.book import OrderBook, PriceLevel
+from gridtokenx.market.book import OrderBook, PriceLevel, RestingOrder
 from gridtokenx.market.commands import AddOrder, AdvanceTime, CancelOrder
 from gridtokenx.market.config import MarketConfig, MarketMode
 from gridtokenx.market.continuous import can_fill_completely, crosses, match_incoming
-from gridtokenx.market.emitter import Emitter
+from gridtokenx.market.emitter import Emitter, new_event
 from gridtokenx.market.errors import MarketConfigError
-from gridtokenx.market.events import CancelReason, Event, RejectReason
-from gridtokenx.market.orders import DepthLevel, OpenOrder, RestingOrder, Side, TimeInForce
+from gridtokenx.market.events import (
+    BookDelta,
+    CancelReason,
+    Event,
+    OrderAccepted,
+    OrderCancelled,
+    OrderFilled,
+    RejectReason,
+)
+from gridtokenx.market.orders import DepthLevel, OpenOrder, Side, TimeInForce
 from gridtokenx.market.snapshot import EngineState, Snapshot, decode_snapshot, encode_snapshot
 from gridtokenx.market.validation import check_add_order, is_u64
+
+# Final module constants: cheaper than looking a member up on an enum class, and C statics in
+# the mypyc build (gridtokenx.market.compiled), where other module globals are dict lookups.
+_BUY: Final = Side.BUY
+_GTC: Final = TimeInForce.GTC
+_IOC: Final = TimeInForce.IOC
+_FOK: Final = TimeInForce.FOK
+_REQUESTED: Final = CancelReason.REQUESTED
+_UNFILLED: Final = CancelReason.UNFILLED_REMAINDER
 
 
 class MatchingEngine:
@@ -77,7 +95,10 @@ class MatchingEngine:
                 RejectReason.MALFORMED_COMMAND,
                 f"not a market command: {type(command).__name__}",
             )
-        return self._emit.take()
+        emit = self._emit
+        events = emit.events
+        emit.events = []
+        return events
 
     # Queries ----------------------------------------------------------------------------------
 
@@ -149,83 +170,166 @@ class MatchingEngine:
 
     # Commands ---------------------------------------------------------------------------------
 
-    def _add(self, command: AddOrder) -> None:
-        emit = self._emit
+    def _add(self, command: tuple[object, ...]) -> None:
+        # Fields are read as objects: a caller may put anything in a NamedTuple, and the mypyc
+        # build (gridtokenx.market.compiled) raises on a field that is not of its declared type.
+        (
+            order_id,
+            owner,
+            side,
+            price,
+            quantity,
+            timestamp_ms,
+            time_in_force,
+            post_only,
+            expiry_ms,
+        ) = command
+        # The usual valid continuous-market order in one expression, which implies that
+        # check_add_order() finds no problem. Any other order (invalid, post-only, or in an
+        # auction market) goes through check_add_order(), which decides and names the problem.
+        if (
+            type(order_id) is int
+            and 0 <= order_id <= U64_MAX
+            and type(owner) is str
+            and owner
+            and type(side) is Side  # Side and TimeInForce have members, so no subclasses
+            and type(time_in_force) is TimeInForce
+            and post_only is False
+            and type(quantity) is int
+            and 0 < quantity <= U64_MAX
+            and type(timestamp_ms) is int
+            and self._clock_ms <= timestamp_ms <= U64_MAX
+            and (
+                expiry_ms is None
+                or (type(expiry_ms) is int and timestamp_ms < expiry_ms <= U64_MAX)
+            )
+            and (
+                (type(price) is int and 0 < price <= U64_MAX)
+                or (price is None and time_in_force is not _GTC)
+            )
+            and not self._is_auction
+        ):
+            self._add_continuous(
+                order_id,
+                owner,
+                side,
+                price,
+                quantity,
+                timestamp_ms,
+                time_in_force,
+                False,
+                expiry_ms,
+            )
+            return
         problem = check_add_order(command, self._config.mode, self._clock_ms)
         if problem is not None:
-            order_id = command.order_id if is_u64(command.order_id) else None
-            emit.rejected(order_id, *problem)
+            self._emit.rejected(order_id if is_u64(order_id) else None, *problem)
             return
-        self._advance_to(command.timestamp_ms)
-        if command.order_id in self._book.orders:
-            emit.rejected(
-                command.order_id,
-                RejectReason.DUPLICATE_ORDER_ID,
-                f"order {command.order_id} is already live in the book",
-            )
-        elif self._is_auction:
-            self._add_to_auction(command)
+        valid = cast(AddOrder, command)  # check_add_order() found every field of its type
+        if self._is_auction:
+            self._add_to_auction(valid)
         else:
-            self._add_continuous(command)
+            self._add_continuous(*valid)
 
-    def _add_continuous(self, command: AddOrder) -> None:
-        emit = self._emit
-        order_id, side = command.order_id, command.side
-        best_opposite = self._book.opposite(side).best()
-        limit_price: int
-        if command.price is not None:
-            limit_price = command.price
+    def _add_continuous(
+        self,
+        order_id: int,
+        owner: str,
+        side: Side,
+        price: int | None,
+        quantity: int,
+        timestamp_ms: int,
+        time_in_force: TimeInForce,
+        post_only: bool,
+        expiry_ms: int | None,
+    ) -> None:
+        # The hot path: most commands are adds. Its events are built inline (see
+        # gridtokenx.market.emitter) and the best price is read from the book's sorted keys.
+        book = self._book
+        expiries = book.expiries
+        if expiries and expiries[0][0] <= timestamp_ms:
+            self._advance_to(timestamp_ms)
         else:
-            if best_opposite is None:
-                emit.rejected(
-                    order_id,
-                    RejectReason.NO_LIQUIDITY,
-                    f"market order {order_id}: no opposite order to take a price from",
-                )
-                return
-            limit_price = self._market_limit(side, best_opposite.price)
-        is_marketable = best_opposite is not None and crosses(
-            side, limit_price, best_opposite.price
+            self._clock_ms = timestamp_ms
+        emit = self._emit
+        if order_id in book.orders:
+            emit.rejected(
+                order_id,
+                RejectReason.DUPLICATE_ORDER_ID,
+                f"order {order_id} is already live in the book",
+            )
+            return
+        is_buy = side is _BUY
+        opposite = book.asks if is_buy else book.bids
+        keys = opposite.keys
+        best_opposite = keys[-1] * opposite.sign if keys else None  # keys are price * sign
+        limit_price: int
+        if price is not None:
+            limit_price = price
+        elif best_opposite is None:
+            emit.rejected(
+                order_id,
+                RejectReason.NO_LIQUIDITY,
+                f"market order {order_id}: no opposite order to take a price from",
+            )
+            return
+        else:
+            limit_price = self._market_limit(side, best_opposite)
+        is_marketable = best_opposite is not None and (
+            best_opposite <= limit_price if is_buy else best_opposite >= limit_price
         )
-        if command.post_only and is_marketable:
+        if post_only and is_marketable:
             emit.rejected(
                 order_id,
                 RejectReason.POST_ONLY_WOULD_CROSS,
                 f"post-only order {order_id} at {limit_price} would cross the best opposite price",
             )
             return
-        time_in_force = command.time_in_force
-        if time_in_force is TimeInForce.FOK and not can_fill_completely(
-            self._book, command.owner, side, limit_price, command.quantity
+        if time_in_force is _FOK and not can_fill_completely(
+            book, owner, side, limit_price, quantity
         ):
             emit.rejected(
                 order_id,
                 RejectReason.FOK_NOT_FILLABLE,
-                f"fill-or-kill order {order_id}: less than {command.quantity} available within "
+                f"fill-or-kill order {order_id}: less than {quantity} available within "
                 f"{limit_price}",
             )
             return
-        emit.accepted(order_id, command.owner, side, limit_price, command.quantity)
-        remaining: int = command.quantity
+        events = emit.events
+        sequence = emit.last_sequence = emit.last_sequence + 1
+        events.append(
+            new_event(OrderAccepted, (sequence, order_id, owner, side, limit_price, quantity))
+        )
+        remaining: int = quantity
         if is_marketable:
             remaining = match_incoming(
-                self._book,
-                emit,
-                order_id,
-                command.owner,
-                side,
-                limit_price,
-                remaining,
-                self._clock_ms,
+                book, emit, order_id, owner, side, limit_price, quantity, timestamp_ms
             )
+        sequence = emit.last_sequence = emit.last_sequence + 1
         if not remaining:
-            emit.filled(order_id)
-        elif time_in_force is TimeInForce.GTC:
-            self._rest(command, limit_price, remaining)
+            events.append(new_event(OrderFilled, (sequence, order_id)))
+        elif time_in_force is _GTC:
+            arrival = self._last_arrival = self._last_arrival + 1
+            level = book.rest(
+                RestingOrder(
+                    order_id, owner, side, limit_price, remaining, time_in_force, expiry_ms, arrival
+                )
+            )
+            events.append(
+                new_event(BookDelta, (sequence, side, limit_price, level.quantity, level.count))
+            )
         else:
-            emit.cancelled(order_id, remaining, CancelReason.UNFILLED_REMAINDER)
+            events.append(new_event(OrderCancelled, (sequence, order_id, remaining, _UNFILLED)))
 
     def _add_to_auction(self, command: AddOrder) -> None:
+        self._advance_to(command.timestamp_ms)
+        if command.order_id in self._book.orders:
+            self._emit.rejected(
+                command.order_id,
+                RejectReason.DUPLICATE_ORDER_ID,
+                f"order {command.order_id} is already live in the book",
+            )
+            return
         limit_price = command.price
         assert limit_price is not None  # check_add_order refuses market orders in auctions
         self._emit.accepted(
@@ -240,42 +344,67 @@ class MatchingEngine:
             own_crossing.extend(o for o in level.live_orders() if o.owner == command.owner)
         for order in own_crossing:
             self._remove(order, CancelReason.SELF_TRADE_PREVENTION)
-        self._rest(command, limit_price, command.quantity)
-
-    def _rest(self, command: AddOrder, limit_price: int, remaining: int) -> None:
-        self._last_arrival += 1
-        order = RestingOrder(
+        level = self._rest(
             command.order_id,
             command.owner,
             command.side,
             limit_price,
-            remaining,
+            command.quantity,
             command.time_in_force,
             command.expiry_ms,
-            self._last_arrival,
         )
-        self._emit.delta(command.side, self._book.rest(order))
+        self._emit.delta(command.side, level)
+
+    def _rest(
+        self,
+        order_id: int,
+        owner: str,
+        side: Side,
+        price: int,
+        remaining: int,
+        time_in_force: TimeInForce,
+        expiry_ms: int | None,
+    ) -> PriceLevel:
+        """Put an accepted order's rest in the book; returns its level for the book delta."""
+        arrival = self._last_arrival = self._last_arrival + 1
+        return self._book.rest(
+            RestingOrder(order_id, owner, side, price, remaining, time_in_force, expiry_ms, arrival)
+        )
 
     def _market_limit(self, side: Side, best_opposite_price: int) -> int:
         band = self._config.market_order_band_per_kwh
-        if side is Side.BUY:
+        if side is _BUY:
             return min(best_opposite_price + band, U64_MAX)
         return max(best_opposite_price - band, 1)
 
-    def _cancel(self, command: CancelOrder) -> None:
-        order_id = command.order_id
-        if type(order_id) is not int:
-            self._emit.rejected(
-                None, RejectReason.MALFORMED_COMMAND, f"order_id must be an int, got {order_id!r}"
-            )
-            return
-        order = self._book.orders.get(order_id)
+    def _cancel(self, command: tuple[object, ...]) -> None:
+        (order_id,) = command
+        # The type check comes first: a float 5.0 would find order 5 in the dict.
+        order = self._book.orders.get(order_id) if type(order_id) is int else None
+        emit = self._emit
         if order is None:
-            self._emit.rejected(
-                order_id, RejectReason.UNKNOWN_ORDER_ID, f"order {order_id} is not live"
-            )
+            if type(order_id) is not int:
+                emit.rejected(
+                    None,
+                    RejectReason.MALFORMED_COMMAND,
+                    f"order_id must be an int, got {order_id!r}",
+                )
+            else:
+                emit.rejected(
+                    order_id, RejectReason.UNKNOWN_ORDER_ID, f"order {order_id} is not live"
+                )
             return
-        self._remove(order, CancelReason.REQUESTED)
+        quantity = order.remaining
+        level = self._book.remove(order)
+        sequence = emit.last_sequence
+        events = emit.events
+        events.append(new_event(OrderCancelled, (sequence + 1, order_id, quantity, _REQUESTED)))
+        events.append(
+            new_event(
+                BookDelta, (sequence + 2, order.side, order.price, level.quantity, level.count)
+            )
+        )
+        emit.last_sequence = sequence + 2
 
     def _remove(self, order: RestingOrder, reason: CancelReason) -> None:
         quantity = order.remaining
@@ -283,8 +412,8 @@ class MatchingEngine:
         self._emit.cancelled(order.order_id, quantity, reason)
         self._emit.delta(order.side, level)
 
-    def _advance_time(self, command: AdvanceTime) -> None:
-        timestamp_ms = command.timestamp_ms
+    def _advance_time(self, command: tuple[object, ...]) -> None:
+        (timestamp_ms,) = command
         if not is_u64(timestamp_ms):
             self._emit.rejected(
                 None,

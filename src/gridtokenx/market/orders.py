@@ -1,4 +1,7 @@
-"""Order sides, time-in-force values, the record of a resting order and its read-only views."""
+"""Order sides, time-in-force values and the read-only views of live orders and price levels.
+
+The book's own record of a resting order is :class:`gridtokenx.market.book.RestingOrder`.
+"""
 
 from __future__ import annotations
 
@@ -26,45 +29,6 @@ class TimeInForce(enum.StrEnum):
 
     FOK = "fok"
     """Fill or kill: fill all of it at once, or reject it with no effect (continuous mode only)."""
-
-
-class RestingOrder:
-    """An order in the book: mutable, owned by the book, never handed out to callers.
-
-    ``remaining`` is in GXT base units; 0 marks an order that left the book while its entry is
-    still queued in a price level (lazy deletion, so a cancel is O(1)).
-    """
-
-    __slots__ = (
-        "arrival",
-        "expiry_ms",
-        "order_id",
-        "owner",
-        "price",
-        "remaining",
-        "side",
-        "time_in_force",
-    )
-
-    def __init__(
-        self,
-        order_id: int,
-        owner: str,
-        side: Side,
-        price: int,
-        remaining: int,
-        time_in_force: TimeInForce,
-        expiry_ms: int | None,
-        arrival: int,
-    ) -> None:
-        self.order_id = order_id
-        self.owner = owner
-        self.side = side
-        self.price = price
-        self.remaining = remaining
-        self.time_in_force = time_in_force
-        self.expiry_ms = expiry_ms
-        self.arrival = arrival
 
 
 class OpenOrder(NamedTuple):

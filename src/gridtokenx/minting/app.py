@@ -18,10 +18,11 @@ from gridtokenx.minting import metrics
 from gridtokenx.minting.chain import ClientMintChain, MintChain
 from gridtokenx.minting.errors import MintingError
 from gridtokenx.minting.ledger import MintLedger
-from gridtokenx.minting.registration import MeterRegistrar, RegistryKeys, simulated_meters
+from gridtokenx.minting.registration import MeterRegistrar, RegistryKeys
 from gridtokenx.minting.service import CycleReport, Minter
 from gridtokenx.simulator.config import FleetConfig
 from gridtokenx.simulator.fleet import Fleet
+from gridtokenx.simulator.owners import simulated_meters
 from gridtokenx.simulator.store import ScenarioStore
 from gridtokenx.telemetry.errors import StorageUnavailableError
 

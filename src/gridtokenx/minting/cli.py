@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 
 from gridtokenx.config import get_settings
 from gridtokenx.minting.app import serve
-from gridtokenx.service_process import start_service
+from gridtokenx.service_process import signalled_stop, start_service
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,8 +29,5 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 async def _run(cycles: int | None) -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
+    stop = signalled_stop()
     await serve(get_settings(), stop, cycles=cycles)

@@ -11,7 +11,6 @@ the accounts the owner creates.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -22,10 +21,8 @@ from solders.system_program import TransferParams, transfer
 
 from gridtokenx.chain.registry.accounts import (
     MeterAccount,
-    MeterKind,
     MeterStatus,
     UserAccount,
-    UserRole,
 )
 from gridtokenx.chain.registry.instructions import RegisterMeter, RegisterUser
 from gridtokenx.chain.registry.pda import config_address, meter_address, user_address
@@ -38,56 +35,9 @@ from gridtokenx.minting.chain import Landed, MintChain
 from gridtokenx.minting.core import ChainRegisters
 from gridtokenx.minting.errors import MeterRegistrationError
 from gridtokenx.minting.ledger import ChainAccountRecord, MintLedger
-from gridtokenx.simulator import kinds as simulator_kinds
-from gridtokenx.simulator.fleet import Fleet
-from gridtokenx.simulator.signing import derive_owner_key_seed
+from gridtokenx.simulator.owners import SimulatedMeter
 
-CHAIN_KIND: dict[simulator_kinds.MeterKind, MeterKind] = {
-    simulator_kinds.MeterKind.CONSUMER: MeterKind.CONSUMER,
-    simulator_kinds.MeterKind.SOLAR_PROSUMER: MeterKind.SOLAR,
-    simulator_kinds.MeterKind.BATTERY_PROSUMER: MeterKind.SOLAR_BATTERY,
-    simulator_kinds.MeterKind.EV_CHARGER: MeterKind.EV_CHARGER,
-}
 _log = logging.getLogger(__name__)
-_EXPORTING_KINDS = frozenset({MeterKind.SOLAR, MeterKind.SOLAR_BATTERY})
-
-
-@dataclass(frozen=True, slots=True)
-class SimulatedMeter:
-    meter_id: uuid.UUID
-    fleet_seed: int
-    meter_index: int
-    device_pubkey: Pubkey
-    kind: MeterKind
-    zone: int
-
-    @property
-    def owner(self) -> Keypair:
-        return owner_keypair(self.fleet_seed, self.meter_index)
-
-    @property
-    def role(self) -> UserRole:
-        return UserRole.PROSUMER if self.kind in _EXPORTING_KINDS else UserRole.CONSUMER
-
-
-def owner_keypair(fleet_seed: int, meter_index: int) -> Keypair:
-    """The wallet of the simulated owner of meter ``meter_index`` of fleet ``fleet_seed``."""
-    return Keypair.from_seed(derive_owner_key_seed(fleet_seed, meter_index))
-
-
-def simulated_meters(fleet: Fleet) -> list[SimulatedMeter]:
-    seed = fleet.config.seed
-    return [
-        SimulatedMeter(
-            meter_id=uuid.UUID(bytes=fleet.meter_ids[index].tobytes()),
-            fleet_seed=seed,
-            meter_index=index,
-            device_pubkey=Pubkey.from_bytes(fleet.keyring.public_keys[index].tobytes()),
-            kind=CHAIN_KIND[simulator_kinds.MeterKind(int(fleet.kinds[index]))],
-            zone=int(fleet.topology.meter_zone[index]),
-        )
-        for index in range(fleet.config.meter_count)
-    ]
 
 
 @dataclass(frozen=True, slots=True)

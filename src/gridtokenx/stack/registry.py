@@ -6,16 +6,23 @@ add their Service class here so that ``gridtokenx stack up`` brings up the whole
 
 from __future__ import annotations
 
+from gridtokenx.stack.services.agents import AgentsService
 from gridtokenx.stack.services.base import Service
 from gridtokenx.stack.services.chain_node import ChainNodeService
+from gridtokenx.stack.services.gateway import GatewayService
+from gridtokenx.stack.services.indexer import IndexerService
 from gridtokenx.stack.services.influxdb import InfluxService
 from gridtokenx.stack.services.ingestion import IngestionService
 from gridtokenx.stack.services.kafka import KafkaService
+from gridtokenx.stack.services.market_feed import MarketFeedService
 from gridtokenx.stack.services.matcher import MatcherService
 from gridtokenx.stack.services.minting import MintingService
+from gridtokenx.stack.services.oracle import OracleService
 from gridtokenx.stack.services.postgres import PostgresService
 from gridtokenx.stack.services.redis import RedisService
+from gridtokenx.stack.services.settlement import SettlementService
 from gridtokenx.stack.services.simulator import SimulatorService
+from gridtokenx.stack.services.web import WebAdminService, WebTradingService
 
 SERVICE_TYPES: tuple[type[Service], ...] = (
     PostgresService,
@@ -27,4 +34,12 @@ SERVICE_TYPES: tuple[type[Service], ...] = (
     SimulatorService,
     MintingService,
     MatcherService,
+    IndexerService,
+    SettlementService,
+    OracleService,
+    AgentsService,
+    GatewayService,
+    MarketFeedService,
+    WebTradingService,
+    WebAdminService,
 )

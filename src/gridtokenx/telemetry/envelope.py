@@ -11,10 +11,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from gridtokenx.telemetry.reading import READING_MESSAGE_LEN, SIGNATURE_LEN
+import numpy as np
+
+from gridtokenx.telemetry.reading import READING_DTYPE, READING_MESSAGE_LEN, SIGNATURE_LEN
 
 SCHEMA_VERSION: Final = 1
 ENVELOPE_LEN: Final = 1 + READING_MESSAGE_LEN + SIGNATURE_LEN
+
+ENVELOPE_DTYPE: Final = np.dtype(
+    [
+        ("schema_version", np.uint8),
+        ("message", READING_DTYPE),
+        ("signature", np.uint8, (SIGNATURE_LEN,)),
+    ]
+)
+"""A version-1 record value as a numpy structured dtype (121 bytes, packed), for whole batches."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,17 +14,25 @@ import httpx
 from gridtokenx.config import InfluxSettings
 from gridtokenx.stack.services.influxdb import READINGS_RETENTION_POLICY
 from gridtokenx.telemetry.errors import InfluxRejectedError, StorageUnavailableError
-from gridtokenx.telemetry.validation import Reading
 
 MEASUREMENT = "readings"
 _BEYOND_RETENTION = re.compile(r"points beyond retention policy dropped=(\d+)")
 
 
-def line_protocol(readings: Sequence[Reading]) -> bytes:
+def line_protocol(
+    meter_tags: Sequence[str],
+    export_wh: Sequence[int],
+    import_wh: Sequence[int],
+    timestamp_ms: Sequence[int],
+) -> bytes:
+    """One point per reading ``i`` of meter ``meter_tags[i]`` (its id as text), ms precision."""
     return "".join(
-        f"{MEASUREMENT},meter={r.meter_id} export_wh={r.export_wh}i,import_wh={r.import_wh}i "
-        f"{r.timestamp_ms}\n"
-        for r in readings
+        [
+            f"{MEASUREMENT},meter={tag} export_wh={export}i,import_wh={import_}i {timestamp}\n"
+            for tag, export, import_, timestamp in zip(
+                meter_tags, export_wh, import_wh, timestamp_ms, strict=True
+            )
+        ]
     ).encode()
 
 
@@ -33,10 +41,11 @@ class InfluxWriter:
         self._settings = settings
         self._client = httpx.Client(base_url=settings.url, timeout=timeout_s)
 
-    def write(self, readings: Sequence[Reading]) -> int:
-        """Write the readings; returns how many InfluxDB dropped as older than its retention
-        (a replay of old data): those stay in PostgreSQL's intervals only."""
-        if not readings:
+    def write(self, points: bytes) -> int:
+        """Write line-protocol ``points`` (see :func:`line_protocol`); returns how many
+        InfluxDB dropped as older than its retention (a replay of old data): those stay in
+        PostgreSQL's intervals only."""
+        if not points:
             return 0
         try:
             response = self._client.post(
@@ -46,7 +55,7 @@ class InfluxWriter:
                     "rp": READINGS_RETENTION_POLICY,
                     "precision": "ms",
                 },
-                content=line_protocol(readings),
+                content=points,
             )
         except httpx.HTTPError as exc:
             raise StorageUnavailableError(f"InfluxDB write failed: {exc}") from exc

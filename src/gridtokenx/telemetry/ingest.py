@@ -1,12 +1,14 @@
 """The ingestion service: ``meter-readings`` → verified readings → InfluxDB and PostgreSQL.
 
-Per batch of records: validate (:mod:`~gridtokenx.telemetry.validation`), write the accepted
-readings to InfluxDB (idempotent points), send the rejected records to the dead-letter topic,
-then commit intervals, watermarks, rejection counts and the next offsets to PostgreSQL in one
-transaction. Offsets live in PostgreSQL, not in Kafka: on (re)assignment each partition resumes
-at the offset stored with the last applied batch, so a crash loses nothing and PostgreSQL never
-applies a reading twice. While a store is unavailable the batch is retried with exponential
-backoff; nothing further is consumed until it lands.
+Per batch of records: validate the whole batch at once (:mod:`~gridtokenx.telemetry.validation`,
+signatures through the native key ring of :mod:`~gridtokenx.telemetry.signatures`), write the
+accepted readings to InfluxDB (idempotent points), send the rejected records to the dead-letter
+topic, then commit intervals, watermarks, rejection counts and the next offsets to PostgreSQL in
+one transaction; only then do the in-memory watermarks move. Offsets live in PostgreSQL, not in
+Kafka: on (re)assignment each partition resumes at the offset stored with the last applied
+batch, so a crash loses nothing and PostgreSQL never applies a reading twice. While a store is
+unavailable the batch is retried with exponential backoff; nothing further is consumed until it
+lands.
 
 Scale-out: run one process per share of partitions (same consumer group); a meter's readings
 share its partition, so its watermark lives in exactly one process.
@@ -23,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import numpy as np
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Message, TopicPartition
 
 from gridtokenx.config import Settings
@@ -30,20 +33,18 @@ from gridtokenx.kafka_records import is_record
 from gridtokenx.telemetry import metrics
 from gridtokenx.telemetry.dead_letter import DeadLetterPublisher
 from gridtokenx.telemetry.errors import StorageUnavailableError
-from gridtokenx.telemetry.influx_writer import InfluxWriter
-from gridtokenx.telemetry.intervals import fold_intervals
-from gridtokenx.telemetry.repository import AppliedBatch, TelemetryRepository
-from gridtokenx.telemetry.signatures import verify_each
+from gridtokenx.telemetry.influx_writer import InfluxWriter, line_protocol
+from gridtokenx.telemetry.intervals import fold_interval_arrays
+from gridtokenx.telemetry.repository import AppliedBatch, LatestReadings, TelemetryRepository
+from gridtokenx.telemetry.signatures import SlotVerifier
 from gridtokenx.telemetry.validation import (
-    Accepted,
-    Duplicate,
+    DUPLICATE,
     MeterProfile,
-    Reading,
-    Rejected,
-    SignatureCheck,
+    MeterTable,
+    SlotSignatureCheck,
     ValidationPolicy,
     Watermark,
-    validate_records,
+    validate_batch,
 )
 
 T = TypeVar("T")
@@ -67,7 +68,7 @@ class IngestionService:
         repository: TelemetryRepository,
         influx: InfluxWriter,
         dead_letter: DeadLetterPublisher,
-        check_signatures: SignatureCheck = verify_each,
+        check_signatures: SlotSignatureCheck | None = None,
         now_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
     ) -> None:
         self._settings = settings
@@ -75,10 +76,11 @@ class IngestionService:
         self._repository = repository
         self._influx = influx
         self._dead_letter = dead_letter
-        self._check_signatures = check_signatures
+        self._check_signatures = check_signatures or SlotVerifier()
         self._now_ms = now_ms
-        self._profiles: dict[uuid.UUID, MeterProfile] = {}
-        self._watermarks: dict[uuid.UUID, Watermark] = {}
+        self._meters = MeterTable()
+        self._meter_tags: list[str] = []
+        """Each slot's meter id as InfluxDB tag text."""
         self.counters = IngestCounters()
         self._stop = threading.Event()
         self._assigned = threading.Event()
@@ -130,9 +132,7 @@ class IngestionService:
     def run(self, max_idle_polls: int | None = None) -> IngestCounters:
         """Consume until :meth:`stop`, or until ``max_idle_polls`` empty polls in a row once the
         consumer has its partitions."""
-        self._profiles, self._watermarks = self._with_retry(
-            self._repository.load_meters, "postgres"
-        )
+        self._add_meters(*self._with_retry(self._repository.load_meters, "postgres"))
         consumer = self._consumer()
         idle = 0
         try:
@@ -140,7 +140,8 @@ class IngestionService:
                 records = consumer.consume(
                     self._telemetry.batch_size, self._telemetry.poll_timeout_ms / 1000
                 )
-                records = [r for r in records if is_record(r)]
+                if any(map(Message.error, records)):
+                    records = [r for r in records if is_record(r)]
                 if not records:
                     idle += self._assigned.is_set()
                     if max_idle_polls is not None and idle >= max_idle_polls:
@@ -152,20 +153,23 @@ class IngestionService:
             consumer.close()
         return self.counters
 
-    def _learn_new_meters(self, records: Sequence[Message]) -> None:
-        unknown = set()
-        for record in records:
-            key = record.key()
-            if isinstance(key, bytes) and len(key) == 16:
-                meter_id = uuid.UUID(bytes=key)
-                if meter_id not in self._profiles:
-                    unknown.add(meter_id)
+    def _add_meters(
+        self, profiles: dict[uuid.UUID, MeterProfile], watermarks: dict[uuid.UUID, Watermark]
+    ) -> None:
+        self._meters.add(profiles, watermarks)
+        self._meter_tags.extend(str(m) for m in self._meters.meter_ids[len(self._meter_tags) :])
+
+    def _learn_new_meters(self, keys: Sequence[bytes | None]) -> None:
+        known = self._meters.slot_of
+        unknown = {
+            uuid.UUID(bytes=key)
+            for key in set(keys)
+            if key is not None and len(key) == 16 and key not in known
+        }
         if unknown:
-            profiles, watermarks = self._with_retry(
-                lambda: self._repository.load_meters(unknown), "postgres"
+            self._add_meters(
+                *self._with_retry(lambda: self._repository.load_meters(unknown), "postgres")
             )
-            self._profiles.update(profiles)
-            self._watermarks.update(watermarks)
 
     def process(self, records: Sequence[Message]) -> None:
         """Apply one batch of records (all from this consumer's assignment)."""
@@ -173,47 +177,59 @@ class IngestionService:
             self._process(records)
 
     def _process(self, records: Sequence[Message]) -> None:
-        self._learn_new_meters(records)
-        watermarks = dict(self._watermarks)
-        outcomes = validate_records(
-            [(record.key(), record.value()) for record in records],
-            self._profiles,
-            watermarks,
+        keys = list(map(Message.key, records))
+        self._learn_new_meters(keys)
+        verdict = validate_batch(
+            keys,
+            list(map(Message.value, records)),
+            self._meters,
             ValidationPolicy(self._now_ms(), self._telemetry.max_clock_skew_ms),
             self._check_signatures,
         )
-        accepted: list[Reading] = []
-        latest: dict[uuid.UUID, Reading] = {}
+        rejections = verdict.rejected()
         rejected: Counter[str] = Counter()
-        duplicates = 0
-        for record, outcome in zip(records, outcomes, strict=True):
-            if isinstance(outcome, Accepted):
-                accepted.append(outcome.reading)
-                latest[outcome.reading.meter_id] = outcome.reading
-            elif isinstance(outcome, Duplicate):
-                duplicates += 1
-            else:
-                assert isinstance(outcome, Rejected)
-                rejected[outcome.reason.value] += 1
-                self._dead_letter.publish(record, outcome)
-        next_offsets: dict[int, int] = {}
-        for record in records:
-            partition, offset = record.partition(), record.offset()
-            assert partition is not None
-            assert offset is not None
-            next_offsets[partition] = max(next_offsets.get(partition, 0), offset + 1)
-        beyond_retention = self._with_retry(lambda: self._influx.write(accepted), "influxdb")
+        for index, rejection in rejections:
+            rejected[rejection.reason.value] += 1
+            self._dead_letter.publish(records[index], rejection)
+        duplicates = int(np.count_nonzero(verdict.codes == DUPLICATE))
+        partitions = np.fromiter(map(Message.partition, records), np.int64, len(records))
+        offsets = np.fromiter(map(Message.offset, records), np.int64, len(records))
+        next_offsets = {
+            int(partition): int(offsets[partitions == partition].max()) + 1
+            for partition in np.unique(partitions)
+        }
+        accepted = verdict.accepted()
+        slots = verdict.slots[accepted]
+        timestamp_ms = verdict.timestamp_ms[accepted]
+        export_wh = verdict.export_wh[accepted]
+        import_wh = verdict.import_wh[accepted]
+        tags = self._meter_tags
+        points = line_protocol(
+            [tags[slot] for slot in slots.tolist()],
+            export_wh.tolist(),
+            import_wh.tolist(),
+            timestamp_ms.tolist(),
+        )
+        beyond_retention = self._with_retry(lambda: self._influx.write(points), "influxdb")
         self._with_retry(self._dead_letter.flush, "kafka")
+        latest = verdict.latest_accepted()
         batch = AppliedBatch(
             topic=self._telemetry.readings_topic,
             consumer_group=self._telemetry.consumer_group,
             next_offsets=next_offsets,
-            intervals=fold_intervals(accepted),
-            latest_readings=list(latest.values()),
+            meter_ids=tags,
+            intervals=fold_interval_arrays(slots, timestamp_ms, export_wh, import_wh),
+            latest=LatestReadings(
+                [tags[slot] for slot in verdict.slots[latest].tolist()],
+                verdict.timestamp_ms[latest].tolist(),
+                verdict.export_wh[latest].tolist(),
+                verdict.import_wh[latest].tolist(),
+                [verdict.signature(index) for index in latest.tolist()],
+            ),
             rejection_counts=dict(rejected),
         )
         self._with_retry(lambda: self._repository.apply(batch), "postgres")
-        self._watermarks = watermarks
+        self._meters.advance(verdict)
         self.counters.batches += 1
         self.counters.accepted += len(accepted)
         self.counters.beyond_retention += beyond_retention

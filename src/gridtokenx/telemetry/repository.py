@@ -8,16 +8,26 @@ batch exactly once and the service resumes from the offsets stored here.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from gridtokenx.db.connection import ReconnectingConnection
 from gridtokenx.telemetry.errors import postgres_unavailable
-from gridtokenx.telemetry.intervals import IntervalRow
-from gridtokenx.telemetry.validation import MeterProfile, Reading, Watermark
+from gridtokenx.telemetry.intervals import IntervalArrays
+from gridtokenx.telemetry.validation import MeterProfile, Watermark
 
 _ACTIVE = 1
+
+
+@dataclass(frozen=True)
+class LatestReadings:
+    """The newest accepted reading of each meter in a batch, as columns (ids as text)."""
+
+    meter_ids: list[str]
+    timestamp_ms: list[int]
+    export_wh: list[int]
+    import_wh: list[int]
+    signatures: list[bytes]
 
 
 @dataclass
@@ -25,14 +35,16 @@ class AppliedBatch:
     topic: str
     consumer_group: str
     next_offsets: dict[int, int]
-    intervals: list[IntervalRow] = field(default_factory=list)
-    latest_readings: list[Reading] = field(default_factory=list)
-    """The newest accepted reading of each meter in the batch."""
+    meter_ids: Sequence[str] = ()
+    """Meter id (as text) of each slot that ``intervals`` names."""
+    intervals: IntervalArrays | None = None
+    latest: LatestReadings | None = None
     rejection_counts: dict[str, int] = field(default_factory=dict)
 
 
-def _utc(timestamp_ms: int) -> datetime:
-    return datetime.fromtimestamp(timestamp_ms / 1000, UTC)
+def _text_array(values: Iterable[object]) -> str:
+    """An array parameter as ``string_to_array`` reads it (values without commas)."""
+    return ",".join(map(str, values))
 
 
 class TelemetryRepository:
@@ -110,50 +122,70 @@ class TelemetryRepository:
 
     def apply(self, batch: AppliedBatch) -> None:
         with self._db.transaction() as connection, connection.cursor() as cursor:
-            # One statement per table over arrays: per-row statements cost ~50 us a row.
+            # One statement per table over arrays: per-row statements cost ~50 us a row. Each
+            # array is sent as one comma-separated text (psycopg adapts lists element by element).
             intervals = batch.intervals
-            cursor.execute(
-                """
-                INSERT INTO meter_intervals AS i
-                SELECT * FROM unnest(%s::uuid[], %s::timestamptz[], %s::bigint[], %s::bigint[],
-                                     %s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[])
-                ON CONFLICT (meter_id, interval_start) DO UPDATE SET
-                    first_timestamp_ms = LEAST(i.first_timestamp_ms, EXCLUDED.first_timestamp_ms),
-                    last_timestamp_ms = GREATEST(i.last_timestamp_ms, EXCLUDED.last_timestamp_ms),
-                    first_export_wh = LEAST(i.first_export_wh, EXCLUDED.first_export_wh),
-                    last_export_wh = GREATEST(i.last_export_wh, EXCLUDED.last_export_wh),
-                    first_import_wh = LEAST(i.first_import_wh, EXCLUDED.first_import_wh),
-                    last_import_wh = GREATEST(i.last_import_wh, EXCLUDED.last_import_wh)
-                """,
-                (
-                    [row.meter_id for row in intervals],
-                    [_utc(row.interval_start_ms) for row in intervals],
-                    [row.first_timestamp_ms for row in intervals],
-                    [row.last_timestamp_ms for row in intervals],
-                    [row.first_export_wh for row in intervals],
-                    [row.last_export_wh for row in intervals],
-                    [row.first_import_wh for row in intervals],
-                    [row.last_import_wh for row in intervals],
-                ),
-            )
-            latest = batch.latest_readings
-            cursor.execute(
-                """
-                UPDATE meter_watermarks AS w SET timestamp_ms = u.timestamp_ms,
-                    export_wh = u.export_wh, import_wh = u.import_wh,
-                    signature = u.signature, updated_at = now()
-                FROM unnest(%s::uuid[], %s::bigint[], %s::bigint[], %s::bigint[], %s::bytea[])
-                    AS u(meter_id, timestamp_ms, export_wh, import_wh, signature)
-                WHERE w.meter_id = u.meter_id AND w.timestamp_ms < u.timestamp_ms
-                """,
-                (
-                    [r.meter_id for r in latest],
-                    [r.timestamp_ms for r in latest],
-                    [r.export_wh for r in latest],
-                    [r.import_wh for r in latest],
-                    [r.signature for r in latest],
-                ),
-            )
+            if intervals is not None and len(intervals.meters):
+                cursor.execute(
+                    """
+                    INSERT INTO meter_intervals AS i
+                    SELECT meter_id, to_timestamp(start_ms / 1000), first_ts, last_ts,
+                           first_export, last_export, first_import, last_import
+                    FROM unnest(
+                        string_to_array(%s, ',')::uuid[], string_to_array(%s, ',')::bigint[],
+                        string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[],
+                        string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[],
+                        string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[]
+                    ) AS u(meter_id, start_ms, first_ts, last_ts, first_export, last_export,
+                             first_import, last_import)
+                    ON CONFLICT (meter_id, interval_start) DO UPDATE SET
+                        first_timestamp_ms = LEAST(i.first_timestamp_ms,
+                                                   EXCLUDED.first_timestamp_ms),
+                        last_timestamp_ms = GREATEST(i.last_timestamp_ms,
+                                                     EXCLUDED.last_timestamp_ms),
+                        first_export_wh = LEAST(i.first_export_wh, EXCLUDED.first_export_wh),
+                        last_export_wh = GREATEST(i.last_export_wh, EXCLUDED.last_export_wh),
+                        first_import_wh = LEAST(i.first_import_wh, EXCLUDED.first_import_wh),
+                        last_import_wh = GREATEST(i.last_import_wh, EXCLUDED.last_import_wh)
+                    """,
+                    (
+                        _text_array(batch.meter_ids[m] for m in intervals.meters.tolist()),
+                        *(
+                            _text_array(column.tolist())
+                            for column in (
+                                intervals.interval_start_ms,
+                                intervals.first_timestamp_ms,
+                                intervals.last_timestamp_ms,
+                                intervals.first_export_wh,
+                                intervals.last_export_wh,
+                                intervals.first_import_wh,
+                                intervals.last_import_wh,
+                            )
+                        ),
+                    ),
+                )
+            latest = batch.latest
+            if latest is not None and latest.meter_ids:
+                cursor.execute(
+                    """
+                    UPDATE meter_watermarks AS w SET timestamp_ms = u.timestamp_ms,
+                        export_wh = u.export_wh, import_wh = u.import_wh,
+                        signature = decode(u.signature, 'hex'), updated_at = now()
+                    FROM unnest(
+                        string_to_array(%s, ',')::uuid[], string_to_array(%s, ',')::bigint[],
+                        string_to_array(%s, ',')::bigint[], string_to_array(%s, ',')::bigint[],
+                        string_to_array(%s, ',')
+                    ) AS u(meter_id, timestamp_ms, export_wh, import_wh, signature)
+                    WHERE w.meter_id = u.meter_id AND w.timestamp_ms < u.timestamp_ms
+                    """,
+                    (
+                        _text_array(latest.meter_ids),
+                        _text_array(latest.timestamp_ms),
+                        _text_array(latest.export_wh),
+                        _text_array(latest.import_wh),
+                        _text_array(signature.hex() for signature in latest.signatures),
+                    ),
+                )
             cursor.executemany(
                 """
                     INSERT INTO ingest_rejections AS r VALUES (%s, %s)

@@ -5,6 +5,11 @@ Signatures are checked by the native ``gridtokenx_ed25519`` extension (ed25519-d
 isolated by re-checking its batch one signature at a time, so it never hides or sinks the others.
 Results agree with ``verify_strict`` (the Solana Ed25519 precompile) for every honestly made key;
 ``native/gtx_ed25519/README.md`` says where a batch is more lenient.
+
+Ingestion verifies through a :class:`SlotVerifier`: the device keys of every known meter are
+decoded once into a native ``KeyRing`` and each signature names its meter's slot, which saves
+decoding the key at every signature and lets one meter's readings share one term of the batch
+equation (about half the cost per signature of :func:`verify_each`, see bench/ed25519.py).
 """
 
 from __future__ import annotations
@@ -14,9 +19,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Final
 
-from gridtokenx_ed25519 import verify_batch
+import numpy as np
+import numpy.typing as npt
+from gridtokenx_ed25519 import KeyRing, verify_batch
 
-from gridtokenx.telemetry.reading import PUBLIC_KEY_LEN, SIGNATURE_LEN
+from gridtokenx.telemetry.reading import PUBLIC_KEY_LEN, READING_MESSAGE_LEN, SIGNATURE_LEN
 
 VERIFY_THREADS: Final = len(os.sched_getaffinity(0))
 
@@ -48,3 +55,32 @@ def verify_each(triples: Sequence[tuple[bytes, bytes, bytes]]) -> list[bool]:
         for index, result in zip(indices, results, strict=True):
             valid[index] = result
     return valid
+
+
+class SlotVerifier:
+    """Verifies reading signatures against the key in each signature's slot of a key table.
+
+    Called as a :data:`~gridtokenx.telemetry.validation.SlotSignatureCheck`; the native key
+    ring is rebuilt only when the table's keys changed (a meter learned or re-keyed).
+    """
+
+    def __init__(self, threads: int = VERIFY_THREADS) -> None:
+        self._threads = threads
+        self._public_keys = b""
+        self._ring = KeyRing(b"")
+
+    def __call__(
+        self, public_keys: bytes, slots: npt.NDArray[np.uint32], messages: bytes, signatures: bytes
+    ) -> npt.NDArray[np.bool_]:
+        # The table replaces its key buffer when it changes: identity is the cheap check.
+        if public_keys is not self._public_keys and public_keys != self._public_keys:
+            self._ring = KeyRing(public_keys)
+            self._public_keys = public_keys
+        valid = self._ring.verify(
+            slots.astype("<u4").tobytes(),
+            messages,
+            READING_MESSAGE_LEN,
+            signatures,
+            threads=self._threads,
+        )
+        return np.frombuffer(valid, np.bool_)

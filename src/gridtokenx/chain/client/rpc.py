@@ -1,18 +1,26 @@
-"""An async JSON-RPC client for the Solana methods the platform uses, over httpx.
+"""An async JSON-RPC client for the Solana methods the platform uses, over aiohttp.
 
 Results come back typed (``Hash``, ``Pubkey``, ``AccountInfo``); failures as ChainRpcError (the
 node's error object), PreflightFailedError (-32002) or ChainTransportError (no usable answer).
+
+aiohttp rather than httpx: measured on this machine against the local node
+(getLatestBlockhash, 2,000 calls), httpx 0.28 / httpcore 1.0 cost 1.0 ms of client CPU per call
+at concurrency 1 and 2.4-2.9 ms at 50-100 (its pool scans every connection per request, and
+without sniffio installed each lock operation retries a failed import), aiohttp 0.12-0.21 ms;
+a sender with a hundred transactions in flight was bound by that CPU, not by the node.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import itertools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import httpx
+import aiohttp
 from solders.hash import Hash
 from solders.pubkey import Pubkey
 from solders.signature import Signature
@@ -29,6 +37,9 @@ COMMITMENT_RANK: dict[str, int] = {"processed": 0, "confirmed": 1, "finalized": 
 SEND_TRANSACTION_PREFLIGHT_FAILURE = -32002
 MAX_MULTIPLE_ACCOUNTS = 100
 MAX_SIGNATURE_STATUSES = 256
+MAX_CONNECTIONS = 100
+"""Concurrent HTTP connections to the endpoint; further requests wait for a free one."""
+_JSON_HEADERS = {"Content-Type": "application/json"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,24 +116,56 @@ def _context_value(result: object) -> object:
 
 
 class SolanaRpc:
-    """One HTTP connection pool to a cluster's JSON-RPC endpoint."""
+    """One HTTP connection pool to a cluster's JSON-RPC endpoint.
 
-    def __init__(self, url: str, *, timeout_s: float, commitment: Commitment) -> None:
+    The pool is opened on the first call and belongs to that call's event loop; a call from
+    another loop opens a new pool.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_s: float,
+        commitment: Commitment,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         self.url = url
         self.commitment: Commitment = commitment
-        self._http = httpx.AsyncClient(timeout=timeout_s)
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._max_connections = max_connections
+        self._http: aiohttp.ClientSession | None = None
+        self._http_loop: asyncio.AbstractEventLoop | None = None
         self._ids = itertools.count(1)
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        http, self._http = self._http, None
+        if http is not None:
+            await http.close()
+
+    def _session(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._http is not None and self._http_loop is not loop:
+            # Connections of another (likely finished) loop cannot be used or closed from this one.
+            self._http.detach()
+            self._http = None
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(
+                timeout=self._timeout,
+                connector=aiohttp.TCPConnector(limit=self._max_connections),
+            )
+            self._http_loop = loop
+        return self._http
 
     async def call(self, method: str, params: Sequence[object] = ()) -> object:
         request = {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params}
         try:
-            response = await self._http.post(self.url, json=request)
-            response.raise_for_status()
-            body = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
+            async with self._session().post(
+                self.url, data=json.dumps(request), headers=_JSON_HEADERS
+            ) as response:
+                response.raise_for_status()
+                body = json.loads(await response.read())
+        except (TimeoutError, aiohttp.ClientError, ValueError) as exc:
             raise ChainTransportError(
                 f"{method} to {self.url} failed: {type(exc).__name__}: {exc}; "
                 "check that the cluster is up (`gridtokenx stack status` for the local node)"

@@ -23,6 +23,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from solders.signature import Signature
 
 from gridtokenx.chain.node.genesis import load_or_create_genesis
+from gridtokenx.chain.node.genesis_programs import genesis_programs
 from gridtokenx.chain.node.http_wire import (
     CONTINUE,
     HttpFramingError,
@@ -136,6 +137,8 @@ class ChainNode:
         self.state_dir = state_dir
         genesis = load_or_create_genesis(state_dir / "genesis.json", settings.slot_ms)
         self.ledger = Ledger(genesis, settings.blockhash_valid_slots)
+        for program_id, program in genesis_programs(settings).items():
+            self.ledger.svm.add_program(program_id, program)
         self.methods = RpcMethods(self.ledger)
         self.subscriptions = Subscriptions()
         self.log = TransactionLog(state_dir / "transactions.wal", fsync=settings.wal_fsync)

@@ -83,6 +83,19 @@ class Service(ABC):
                 f"({exc.detail})"
             ) from exc
 
+    def _platform_env(self) -> dict[str, str]:
+        """What every GridTokenX process shares with the stack: its state folder and database."""
+        settings = self.settings
+        postgres = settings.postgres
+        return {
+            "GRIDTOKENX_STATE_DIR": str(settings.state_dir),
+            "GRIDTOKENX_POSTGRES__HOST": postgres.host,
+            "GRIDTOKENX_POSTGRES__PORT": str(postgres.port),
+            "GRIDTOKENX_POSTGRES__DATABASE": postgres.database,
+            "GRIDTOKENX_POSTGRES__USER": postgres.user,
+            "GRIDTOKENX_POSTGRES__PASSWORD": postgres.password,
+        }
+
     def _base_env(self) -> dict[str, str]:
         return {key: os.environ[key] for key in ("PATH", "LANG", "TZ") if key in os.environ}
 

@@ -10,13 +10,8 @@ from pathlib import Path
 
 import httpx
 
-from gridtokenx.chain.bootstrap import (
-    CHECKOUT_PROGRAM_DIR,
-    BootstrapOptions,
-    ProgramNotBuiltError,
-    program_dir,
-    run_bootstrap,
-)
+from gridtokenx.chain.bootstrap import BootstrapOptions, program_dir, run_bootstrap
+from gridtokenx.chain.node.genesis_programs import CHECKOUT_PROGRAM_DIR
 from gridtokenx.stack.errors import HealthCheckFailed, ServiceStartError
 from gridtokenx.stack.process import LaunchSpec
 from gridtokenx.stack.services.base import Service, ServicePort
@@ -50,6 +45,10 @@ class ChainNodeService(Service):
 
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
+        # Before the node starts: it loads the programs that live at fixed addresses (the local
+        # Pyth receiver) when it starts, and bootstrap deploys the others.
+        if program_dir(self.settings) == CHECKOUT_PROGRAM_DIR:
+            self._build_programs()
 
     def launch_spec(self) -> LaunchSpec:
         chain = self.settings.chain
@@ -83,24 +82,17 @@ class ChainNodeService(Service):
     def provision(self) -> None:
         """Bootstrap the local chain (programs, GXT mint, registry, market, addresses file) if
         it is not yet; on a bootstrapped chain this only verifies (a few reads)."""
-        try:
-            report = asyncio.run(run_bootstrap(self.settings, BootstrapOptions()))
-        except ProgramNotBuiltError:
-            self._build_programs()
-            report = asyncio.run(run_bootstrap(self.settings, BootstrapOptions()))
+        report = asyncio.run(run_bootstrap(self.settings, BootstrapOptions()))
         for action in report.actions:
             _log.info("chain-node: %s", action)
         for warning in report.warnings:
             _log.warning("chain-node: %s", warning)
 
     def _build_programs(self) -> None:
-        programs = program_dir(self.settings)
         checkout = CHECKOUT_PROGRAM_DIR.parents[1]
-        if programs != CHECKOUT_PROGRAM_DIR or not (checkout / "Makefile").exists():
-            raise ServiceStartError(
-                f"chain-node: the programs to deploy are not in {programs}; build them with "
-                "`make programs` in the GridTokenX checkout"
-            )
+        if not (checkout / "Makefile").exists():
+            # An installed package without its checkout: bootstrap names the missing programs.
+            return
         result = subprocess.run(
             ["make", "-s", "programs"], cwd=checkout, capture_output=True, text=True, check=False
         )

@@ -12,12 +12,4 @@ class IngestionService(PlatformProcess):
     command = ("telemetry", "ingest")
     settings_group = "telemetry"
     probe_metric = "gridtokenx_ingest_batches_total"
-
-    def shared_env(self) -> dict[str, str]:
-        influx = self.settings.influx
-        return {
-            **super().shared_env(),
-            "GRIDTOKENX_INFLUX__HOST": influx.host,
-            "GRIDTOKENX_INFLUX__PORT": str(influx.port),
-            "GRIDTOKENX_INFLUX__DATABASE": influx.database,
-        }
+    shared_settings = ("influx.host", "influx.port", "influx.database")

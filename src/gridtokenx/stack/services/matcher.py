@@ -12,3 +12,4 @@ class MatcherService(PlatformProcess):
     command = ("market", "match")
     settings_group = "market"
     probe_metric = "gridtokenx_matcher_transactions_total"
+    reads_schema = True

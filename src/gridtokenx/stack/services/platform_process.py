@@ -32,6 +32,13 @@ class PlatformProcess(Service):
     """The settings group holding ``metrics_host`` and ``metrics_port``."""
     probe_metric: ClassVar[str]
     """A metric only this service exports: its presence proves the right process answers."""
+    reads_schema: ClassVar[bool] = False
+    """Its tables must exist before it starts, even when it is brought up on its own
+    (`stack up NAME`): prepare migrates the shared schema (idempotent)."""
+    uses_chain: ClassVar[bool] = False
+    """It talks to the chain node and reads the addresses file and keys of the chain's folder."""
+    shared_settings: ClassVar[tuple[str, ...]] = ()
+    """Further settings, dotted (``"market.trades_topic"``), it must read as the stack does."""
 
     @property
     def _metrics(self) -> _MetricsSettings:
@@ -53,23 +60,39 @@ class PlatformProcess(Service):
 
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
+        if self.reads_schema:
+            self._migrate_schema()
 
     def shared_env(self) -> dict[str, str]:
         """Settings the process must share with the stack (it reads the rest itself)."""
         settings = self.settings
         group = self.settings_group.upper()
-        return {
-            "GRIDTOKENX_STATE_DIR": str(settings.state_dir),
-            "GRIDTOKENX_POSTGRES__HOST": settings.postgres.host,
-            "GRIDTOKENX_POSTGRES__PORT": str(settings.postgres.port),
-            "GRIDTOKENX_POSTGRES__DATABASE": settings.postgres.database,
-            "GRIDTOKENX_POSTGRES__USER": settings.postgres.user,
-            "GRIDTOKENX_POSTGRES__PASSWORD": settings.postgres.password,
+        env = {
+            **self._platform_env(),
             "GRIDTOKENX_KAFKA__HOST": settings.kafka.host,
             "GRIDTOKENX_KAFKA__PORT": str(settings.kafka.port),
             f"GRIDTOKENX_{group}__METRICS_HOST": self._metrics.metrics_host,
             f"GRIDTOKENX_{group}__METRICS_PORT": str(self._metrics.metrics_port),
         }
+        if self.uses_chain:
+            env.update(self._chain_env())
+        for dotted in self.shared_settings:
+            value: object = settings
+            for part in dotted.split("."):
+                value = getattr(value, part)
+            env["GRIDTOKENX_" + dotted.upper().replace(".", "__")] = str(value)
+        return env
+
+    def _chain_env(self) -> dict[str, str]:
+        chain = self.settings.chain
+        env = {
+            "GRIDTOKENX_CHAIN__HOST": chain.host,
+            "GRIDTOKENX_CHAIN__RPC_PORT": str(chain.rpc_port),
+            "GRIDTOKENX_CHAIN__WS_PORT": str(chain.ws_port),
+        }
+        if chain.state_dir is not None:
+            env["GRIDTOKENX_CHAIN__STATE_DIR"] = str(chain.state_dir)
+        return env
 
     def launch_spec(self) -> LaunchSpec:
         return LaunchSpec(

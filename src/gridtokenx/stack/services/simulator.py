@@ -61,12 +61,7 @@ class SimulatorService(Service):
         """The settings the process must share with the stack (it reads the rest itself)."""
         settings = self.settings
         return {
-            "GRIDTOKENX_STATE_DIR": str(settings.state_dir),
-            "GRIDTOKENX_POSTGRES__HOST": settings.postgres.host,
-            "GRIDTOKENX_POSTGRES__PORT": str(settings.postgres.port),
-            "GRIDTOKENX_POSTGRES__DATABASE": settings.postgres.database,
-            "GRIDTOKENX_POSTGRES__USER": settings.postgres.user,
-            "GRIDTOKENX_POSTGRES__PASSWORD": settings.postgres.password,
+            **self._platform_env(),
             "GRIDTOKENX_KAFKA__HOST": settings.kafka.host,
             "GRIDTOKENX_KAFKA__PORT": str(settings.kafka.port),
             "GRIDTOKENX_TELEMETRY__READINGS_TOPIC": settings.telemetry.readings_topic,

@@ -1,0 +1,82 @@
+"""Typed dependencies of the routes: the worker's context and the caller's identity and role.
+
+Every route names its access with one of these aliases: ``Caller`` (any signed-in account),
+``OperatorCaller`` (operators only) or, for the few public routes, none (they are listed in
+``PUBLIC_ROUTES`` and a test checks that no other route goes without one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gridtokenx.gateway.auth_service import Principal
+from gridtokenx.gateway.context import GatewayContext
+from gridtokenx.gateway.errors import AuthenticationError, ForbiddenError
+from gridtokenx.gateway.roles import Role
+
+PUBLIC_ROUTES = frozenset(
+    {
+        ("GET", "/v1/health"),
+        ("GET", "/v1/version"),
+        ("POST", "/v1/auth/nonce"),
+        ("POST", "/v1/auth/sign-in"),
+        ("POST", "/v1/auth/refresh"),
+        ("POST", "/v1/auth/sign-out"),
+        ("POST", "/v1/me/email/verify"),
+        ("POST", "/v1/readings/batch"),
+        ("GET", "/v1/grid/topology"),
+        ("GET", "/v1/grid/zones/live"),
+        ("GET", "/v1/markets"),
+        ("GET", "/v1/markets/{market}/book"),
+        ("GET", "/v1/markets/{market}/trades"),
+        ("GET", "/v1/markets/{market}/candles"),
+        ("GET", "/v1/markets/{market}/stats"),
+        ("GET", "/v1/markets/{market}/auction"),
+    }
+)
+"""Routes without an access token: sign-in itself, health, the e-mail link (whose
+single-use token is the credential), field meters' readings (each device signature is the
+credential), the public, per-zone grid views (a token there only adds the caller's meters) and
+the public market data (``/v1/markets...``; the ``/v1/ws`` WebSocket is public too)."""
+
+_bearer = HTTPBearer(auto_error=False, description="The access token from /v1/auth/sign-in")
+
+
+def get_context(request: Request) -> GatewayContext:
+    context: GatewayContext = request.app.state.context
+    return context
+
+
+ContextDep = Annotated[GatewayContext, Depends(get_context)]
+
+
+async def current_principal(
+    context: ContextDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError("this route needs 'Authorization: Bearer <access token>'")
+    return await context.auth.authenticate(credentials.credentials)
+
+
+def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    allowed = frozenset(roles)
+
+    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in allowed:
+            raise ForbiddenError(
+                f"this route is for {', '.join(sorted(allowed))}; this account is a "
+                f"{principal.role}",
+                {"required": sorted(allowed), "role": principal.role},
+            )
+        return principal
+
+    return check
+
+
+Caller = Annotated[Principal, Depends(require_role("prosumer", "consumer", "operator"))]
+OperatorCaller = Annotated[Principal, Depends(require_role("operator"))]

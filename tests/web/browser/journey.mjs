@@ -1,0 +1,218 @@
+// Drives Debian's Chromium through the trading app's production build (playwright-core, never a
+// downloaded browser). Called by tests/web/test_browser.py, one phase per call; the browser
+// profile (and so the development wallet's key in localStorage) persists between phases.
+//
+//   node journey.mjs connect  → {"address": ..., "secretKey": ...}
+//   node journey.mjs balances → {"sol": ..., "gxt": ..., "usdc": ..., "orders": [...], "oneUsdcLocalMinor": ...}
+//   node journey.mjs live     → {"before": ...} at once, then what the open page shows once
+//                               the test wrote EXPECT_FILE and the page caught up
+//   node journey.mjs send     → {"signature": [64 bytes]} of TRANSACTION, signed and sent by
+//                               the development wallet
+//   node journey.mjs map      → {"paintedPixels": ..., "sampledPixels": ...}
+//   node journey.mjs cluster  → where the development wallet is offered (CUSTOM_RPC_URL)
+//   node journey.mjs shell    → the title and headings of the page at PAGE_PATH
+//
+// Environment: GRIDTOKENX_WEB_DIR (the npm workspace), APP_URL, PROFILE_DIR, ARTIFACT_DIR,
+// EXPECT (JSON, for `balances`: wait until the page shows these base units), CUSTOM_RPC_URL,
+// PAGE_PATH, EXPECT_FILE, TRANSACTION.
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+
+const require = createRequire(join(process.env.GRIDTOKENX_WEB_DIR, "package.json"));
+const { chromium } = require("playwright-core");
+
+const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-default-apps",
+  "--disable-sync",
+  "--no-first-run",
+  "--metrics-recording-only",
+];
+const TIMEOUT_MS = 60_000;
+const appUrl = process.env.APP_URL;
+const artifacts = process.env.ARTIFACT_DIR;
+
+function isLocal(url) {
+  const { protocol, hostname } = new URL(url);
+  return protocol === "data:" || protocol === "blob:" || hostname === "127.0.0.1" || hostname === "localhost";
+}
+
+async function connect(page) {
+  await page.goto(appUrl);
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  await page.getByRole("menuitem", { name: /Development wallet/ }).click();
+  const address = page.getByTestId("wallet-address");
+  await address.waitFor({ timeout: TIMEOUT_MS });
+  await page.screenshot({ path: join(artifacts, "trading-connected.png"), fullPage: true });
+  return {
+    address: await address.getAttribute("data-address"),
+    secretKey: await page.evaluate(() => window.localStorage.getItem("gridtokenx.devWallet.secretKey")),
+  };
+}
+
+async function shownBalances(page) {
+  const units = (name) => page.getByTestId(`balance-${name}`).getAttribute("data-base-units");
+  return {
+    sol: await units("sol"),
+    gxt: await units("gxt"),
+    usdc: await units("usdc"),
+    orders: await page.getByTestId("order-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-order-id"))),
+    oneUsdcLocalMinor: await page.getByTestId("oracle-value").getAttribute("data-local-minor"),
+  };
+}
+
+/** Wait until the page shows `want` (base units, order count, local value); no reload. */
+async function convergeOn(page, want) {
+  await page
+    .waitForFunction(
+      (want) =>
+        ["sol", "gxt", "usdc"].every(
+          (name) => document.querySelector(`[data-testid=balance-${name}]`)?.getAttribute("data-base-units") === want[name],
+        ) &&
+        document.querySelectorAll("[data-testid=order-row]").length === want.orders &&
+        document.querySelector("[data-testid=oracle-value]")?.getAttribute("data-local-minor") === want.oneUsdcLocalMinor,
+      want,
+      { timeout: TIMEOUT_MS },
+    )
+    .catch(() => undefined);
+}
+
+async function openTradingPage(page) {
+  await page.goto(appUrl);
+  await page.getByTestId("wallet-address").waitFor({ timeout: TIMEOUT_MS });
+  await page.getByTestId("balances-loaded").waitFor({ timeout: TIMEOUT_MS });
+}
+
+async function balances(page) {
+  await openTradingPage(page);
+  await convergeOn(page, JSON.parse(process.env.EXPECT));
+  const oracle = await page.getByTestId("oracle").innerText();
+  await page.screenshot({ path: join(artifacts, "trading-balances.png"), fullPage: true });
+  return { ...(await shownBalances(page)), oracle };
+}
+
+/** Prints what it shows, waits for the test to change the chain and write EXPECT_FILE, then
+ * reports what the same page (subscriptions only, no reload) shows. */
+async function live(page) {
+  await openTradingPage(page);
+  process.stdout.write(JSON.stringify({ before: await shownBalances(page) }) + "\n");
+  let expected = null;
+  while (expected === null) {
+    try {
+      expected = JSON.parse(await readFile(process.env.EXPECT_FILE, "utf8"));
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  await convergeOn(page, expected);
+  await page.screenshot({ path: join(artifacts, "trading-live.png"), fullPage: true });
+  return shownBalances(page);
+}
+
+async function map(page) {
+  await page.goto(new URL("/map", appUrl).toString());
+  await page.locator("[data-map-loaded=true]").waitFor({ timeout: TIMEOUT_MS });
+  await page.screenshot({ path: join(artifacts, "trading-map.png"), fullPage: true });
+  return page.evaluate(() => {
+    const canvas = document.querySelector("[data-testid=grid-map] canvas");
+    const copy = document.createElement("canvas");
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext("2d");
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    let painted = 0;
+    for (let index = 3; index < data.length; index += 4) if (data[index] !== 0) painted += 1;
+    return { paintedPixels: painted, sampledPixels: data.length / 4 };
+  });
+}
+
+async function devWalletOffered(page) {
+  const menu = page.getByRole("menu", { name: "Wallets" });
+  if (await menu.count()) throw new Error("the wallet menu is open before it was clicked");
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  await menu.waitFor({ timeout: TIMEOUT_MS });
+  const offered = await menu.getByRole("menuitem", { name: /Development wallet/ }).count();
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  return offered > 0;
+}
+
+async function cluster(page) {
+  const { address } = await connect(page);
+  await page.getByLabel("Custom RPC URL").fill(process.env.CUSTOM_RPC_URL);
+  await page.getByRole("button", { name: "Use" }).click();
+  await page.getByRole("button", { name: "Connect wallet" }).waitFor({ timeout: TIMEOUT_MS });
+  const onCustom = await devWalletOffered(page);
+  const stored = await page.evaluate(() => window.localStorage.getItem("gridtokenx.cluster"));
+  await page.screenshot({ path: join(artifacts, "trading-custom-cluster.png"), fullPage: true });
+  await page.getByTestId("cluster-select").selectOption("local");
+  const onLocal = await devWalletOffered(page);
+  return { address, devWalletOfferedOnCustom: onCustom, devWalletOfferedOnLocal: onLocal, storedCluster: stored };
+}
+
+async function shell(page) {
+  const path = process.env.PAGE_PATH;
+  await page.goto(new URL(path, appUrl).toString());
+  await page.getByRole("main").getByRole("heading").first().waitFor({ timeout: TIMEOUT_MS });
+  const title = await page.title();
+  const name = title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+  return {
+    title,
+    headings: await page.getByRole("main").getByRole("heading").allInnerTexts(),
+    connectButton: await page.getByRole("button", { name: "Connect wallet" }).count(),
+  };
+}
+
+/** Hands TRANSACTION (base64, unsigned) to the development wallet as a dApp does through the
+ * Wallet Standard (`wallet-standard:app-ready`) and returns the signature it sent. */
+async function send(page) {
+  await page.goto(appUrl);
+  await page.getByTestId("wallet-address").waitFor({ timeout: TIMEOUT_MS });
+  const signature = await page.evaluate(async (transaction) => {
+    const wallets = [];
+    const register = (...found) => {
+      wallets.push(...found);
+      return () => undefined;
+    };
+    window.dispatchEvent(new CustomEvent("wallet-standard:app-ready", { detail: { register } }));
+    const wallet = wallets.find((candidate) => candidate.name.startsWith("GridTokenX Dev Wallet"));
+    const [account] = wallet.accounts;
+    const bytes = Uint8Array.from(atob(transaction), (character) => character.charCodeAt(0));
+    const [output] = await wallet.features["solana:signAndSendTransaction"].signAndSendTransaction({
+      account,
+      transaction: bytes,
+      chain: "solana:localnet",
+    });
+    return Array.from(output.signature);
+  }, process.env.TRANSACTION);
+  return { signature };
+}
+
+const phases = { connect, balances, live, send, map, cluster, shell };
+const phase = phases[process.argv[2]];
+if (!phase) throw new Error(`unknown phase ${process.argv[2]}`);
+
+const context = await chromium.launchPersistentContext(process.env.PROFILE_DIR, {
+  executablePath: "/usr/bin/chromium",
+  headless: true,
+  args: CHROMIUM_FLAGS,
+});
+const external = [];
+const errors = [];
+context.on("request", (request) => {
+  if (!isLocal(request.url())) external.push(request.url());
+});
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on("pageerror", (error) => errors.push(String(error)));
+  const result = await phase(page);
+  process.stdout.write(JSON.stringify({ ...result, externalRequests: external, pageErrors: errors }) + "\n");
+} finally {
+  await context.close();
+}

@@ -1,0 +1,156 @@
+"""The web apps' production builds for tests: built once per session, served on free ports."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from gridtokenx.config import Settings
+from gridtokenx.stack.services.web import (
+    app_env,
+    ensure_build,
+    ensure_dependencies,
+    next_start_argv,
+    web_dir,
+    write_runtime_file,
+)
+from gridtokenx.stack.system import ensure_packages
+from tests.utils.ports import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+JOURNEY_SCRIPT = Path(__file__).parent / "browser" / "journey.mjs"
+_START_TIMEOUT_S = 60.0
+_POLL_S = 0.2
+
+
+def prepare_web(settings: Settings, *apps: str) -> None:
+    """Debian's Chromium (installed with apt like the stack's packages), ``npm ci`` and the
+    builds, each only when missing or out of date."""
+    ensure_packages(["chromium"])
+    ensure_dependencies(settings)
+    for app in apps:
+        ensure_build(settings, app)
+
+
+@contextmanager
+def served_app(settings: Settings, app: str, state_dir: Path) -> Iterator[str]:
+    """``next start`` of ``app`` on a free port, its runtime file pointing at ``settings``'
+    chain; yields the app's URL and stops the server afterwards."""
+    runtime_file = state_dir / f"web-{app}" / "runtime.json"
+    write_runtime_file(settings, runtime_file)
+    port = free_port()
+    host = "127.0.0.1"
+    log = (state_dir / f"web-{app}.log").open("wb")
+    process = subprocess.Popen(
+        next_start_argv(settings, app, host, port),
+        cwd=web_dir(settings) / app,
+        env={"PATH": os.environ["PATH"], **app_env(settings, runtime_file)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://{host}:{port}"
+    try:
+        _wait_until_serving(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def _wait_until_serving(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + _START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"next start exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(_POLL_S)
+    raise RuntimeError(f"{url} did not answer 200 within {_START_TIMEOUT_S:.0f} s")
+
+
+@dataclass(frozen=True)
+class Browser:
+    """One browser profile (its localStorage survives between phases) against one app."""
+
+    settings: Settings
+    app_url: str
+    profile_dir: Path
+    artifact_dir: Path
+
+    def _env(self, **extra: str) -> dict[str, str]:
+        return {
+            "PATH": os.environ["PATH"],
+            "HOME": os.environ.get("HOME", "/root"),
+            "GRIDTOKENX_WEB_DIR": str(web_dir(self.settings)),
+            "APP_URL": self.app_url,
+            "PROFILE_DIR": str(self.profile_dir),
+            "ARTIFACT_DIR": str(self.artifact_dir),
+            **extra,
+        }
+
+    def _argv(self, phase: str) -> list[str]:
+        return [self.settings.web.node_bin, str(JOURNEY_SCRIPT), phase]
+
+    def run(
+        self,
+        phase: str,
+        expect: dict[str, object] | None = None,
+        custom_rpc_url: str = "",
+        page_path: str = "/",
+        transaction: str = "",
+    ) -> dict[str, object]:
+        env = self._env(
+            EXPECT=json.dumps(expect or {}),
+            CUSTOM_RPC_URL=custom_rpc_url,
+            PAGE_PATH=page_path,
+            TRANSACTION=transaction,
+        )
+        result = subprocess.run(
+            self._argv(phase), env=env, capture_output=True, text=True, timeout=180, check=False
+        )
+        assert result.returncode == 0, f"browser phase {phase} failed: {result.stderr[-3000:]}"
+        output: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
+        return output
+
+    def live(
+        self, change: Callable[[dict[str, object]], dict[str, object]], expect_file: Path
+    ) -> dict[str, object]:
+        """Open the page, let ``change`` alter the chain while it stays open (it gets what the
+        page showed, returns what it must show now) and report what the page shows then."""
+        process = subprocess.Popen(
+            self._argv("live"),
+            env=self._env(EXPECT_FILE=str(expect_file)),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            first = process.stdout.readline()
+            assert first, (
+                f"the live page never opened: {process.stderr.read() if process.stderr else ''}"
+            )
+            before: dict[str, object] = json.loads(first)["before"]
+            temporary = expect_file.with_suffix(".new")
+            temporary.write_text(json.dumps(change(before)))
+            temporary.replace(expect_file)
+            rest, errors = process.communicate(timeout=180)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        assert process.returncode == 0, f"browser phase live failed: {errors[-3000:]}"
+        output: dict[str, object] = json.loads(rest.strip().splitlines()[-1])
+        return output

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+
+import { AppProviders } from "@gridtokenx/shared/components/AppProviders";
+import { AppShell } from "@gridtokenx/shared/components/AppShell";
+
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: "GridTokenX — trading",
+  description: "Peer-to-peer energy market: balances, orders and the grid",
+};
+
+const LINKS = [
+  { href: "/", label: "Trading" },
+  { href: "/energy", label: "Energy" },
+  { href: "/map", label: "Grid map" },
+];
+
+export default function RootLayout({ children }: { readonly children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <AppProviders>
+          <AppShell title="GridTokenX" links={LINKS}>
+            {children}
+          </AppShell>
+        </AppProviders>
+      </body>
+    </html>
+  );
+}

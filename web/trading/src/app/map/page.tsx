@@ -1,0 +1,7 @@
+import { MapView } from "@/components/MapView";
+
+export const metadata = { title: "GridTokenX — grid map" };
+
+export default function MapPage() {
+  return <MapView />;
+}

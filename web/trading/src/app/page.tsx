@@ -1,0 +1,5 @@
+import { TradingView } from "@/components/TradingView";
+
+export default function TradingPage() {
+  return <TradingView />;
+}
