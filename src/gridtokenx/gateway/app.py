@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from gridtokenx.config import Settings, get_settings
 from gridtokenx.gateway.account_service import AccountService
@@ -64,6 +66,10 @@ def build_context(settings: Settings, clock: Callable[[], datetime] = _now) -> G
         port=settings.redis.port,
         socket_timeout=_REDIS_TIMEOUT_S,
         socket_connect_timeout=_REDIS_TIMEOUT_S,
+        # One immediate retry (a pooled connection may be stale after Redis restarted), no
+        # backoff: redis-py's default sleeps about 3 s per request while Redis is down, which
+        # would stall every request (and /v1/health) instead of answering 503 at once.
+        retry=Retry(NoBackoff(), retries=1),
     )
     store = SessionStore(redis)
     repository = AccountsRepository(engine)
