@@ -92,7 +92,7 @@ def build_context(settings: Settings, clock: Callable[[], datetime] = _now) -> G
         accounts=repository,
         auth=auth_service,
         account_service=account_service,
-        energy=EnergyBackends.build(settings, repository, redis),
+        energy=EnergyBackends.build(settings, engine, redis),
         orders=OrderService(settings, OrderChain(settings), clock),
         order_records=OrderRepository(engine),
     )

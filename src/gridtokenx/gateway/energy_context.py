@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 from solders.pubkey import Pubkey
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gridtokenx.chain.addresses import AddressesFileError, load_addresses
 from gridtokenx.chain.program_ids import REGISTRY, local_program_id
@@ -17,7 +18,6 @@ from gridtokenx.gateway.energy_repository import EnergyRepository
 from gridtokenx.gateway.meter_rate_limit import MeterRateLimiter
 from gridtokenx.gateway.readings_intake import AcknowledgedProducer, ReadingsIntake
 from gridtokenx.gateway.readings_store import ReadingsStore
-from gridtokenx.gateway.repository import AccountsRepository
 from gridtokenx.telemetry.producer import ReadingProducer
 
 _PRODUCER_LINGER_MS = 2
@@ -41,11 +41,9 @@ class EnergyBackends:
     chain: ChainMeters
 
     @classmethod
-    def build(
-        cls, settings: Settings, accounts: AccountsRepository, redis: Redis
-    ) -> EnergyBackends:
+    def build(cls, settings: Settings, engine: AsyncEngine, redis: Redis) -> EnergyBackends:
         gateway = settings.gateway
-        repository = EnergyRepository(accounts)
+        repository = EnergyRepository(engine)
         producer = AcknowledgedProducer(
             ReadingProducer(
                 settings.kafka.bootstrap_servers,

@@ -2,8 +2,8 @@
 ``meter_mint_states``, ``meter_watermarks``), 15-minute ``meter_intervals``, the mint ledger
 (``mint_submissions``), per-zone aggregates and the stored simulator scenario.
 
-Queries run in :class:`AccountsRepository`'s transactions, so an unreachable server is the same
-503 everywhere.
+Queries run in :func:`~gridtokenx.gateway.database.postgres_transaction`, so an unreachable
+server is the same 503 everywhere.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from gridtokenx.gateway.repository import AccountsRepository
+from gridtokenx.gateway.database import postgres_transaction
 from gridtokenx.simulator.config import FleetConfig
 from gridtokenx.simulator.scenario import fleet_config_from_json
 
@@ -198,11 +199,11 @@ def _meter(row: Any) -> MeterRow:
 
 
 class EnergyRepository:
-    def __init__(self, accounts: AccountsRepository) -> None:
-        self._accounts = accounts
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
 
     async def _all(self, statement: Any, parameters: dict[str, Any]) -> Sequence[Any]:
-        async with self._accounts.transaction() as connection:
+        async with postgres_transaction(self._engine) as connection:
             return (await connection.execute(statement, parameters)).all()
 
     async def meters_of_owners(self, owners: Sequence[str]) -> list[MeterRow]:

@@ -12,17 +12,16 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from gridtokenx.gateway.errors import UnavailableError
+from gridtokenx.gateway.database import postgres_transaction
 from gridtokenx.gateway.order_errors import CursorInvalidError
 
 
@@ -156,21 +155,8 @@ class OrderRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    @asynccontextmanager
-    async def _connection(self) -> AsyncIterator[AsyncConnection]:
-        try:
-            async with self._engine.connect() as connection:
-                yield connection
-        except (OperationalError, InterfaceError, OSError) as exc:
-            raise UnavailableError(
-                "PostgreSQL is not reachable; retry shortly", {"service": "postgres"}
-            ) from exc
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise UnavailableError(
-                    "PostgreSQL dropped the connection; retry shortly", {"service": "postgres"}
-                ) from exc
-            raise
+    def _connection(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        return postgres_transaction(self._engine)
 
     async def orders(
         self,

@@ -7,17 +7,18 @@ Every method is one transaction; a server that cannot be reached becomes
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from gridtokenx.gateway.database import postgres_transaction
 from gridtokenx.gateway.errors import (
     ConflictError,
     EmailTokenInvalidError,
@@ -49,25 +50,8 @@ class AccountsRepository:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[AsyncConnection]:
-        try:
-            async with self._engine.begin() as connection:
-                yield connection
-        except (OperationalError, InterfaceError, OSError) as exc:
-            raise UnavailableError(
-                "PostgreSQL is not reachable; retry shortly", {"service": "postgres"}
-            ) from exc
-        except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise UnavailableError(
-                    "PostgreSQL dropped the connection; retry shortly", {"service": "postgres"}
-                ) from exc
-            raise
-
-    transaction = _transaction
-    """A transaction with the same 503 mapping, for the gateway's other repositories
-    (:class:`gridtokenx.gateway.energy_repository.EnergyRepository`)."""
+    def _transaction(self) -> AbstractAsyncContextManager[AsyncConnection]:
+        return postgres_transaction(self._engine)
 
     async def ping(self) -> None:
         async with self._transaction() as connection:
