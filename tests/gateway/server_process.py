@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 
 from gridtokenx.config import Settings
+from gridtokenx.stack.services.gateway import GatewayService
 from tests.utils.ports import free_port
 
 _START_TIMEOUT_S = 30.0
@@ -36,19 +37,12 @@ class GatewayProcess:
 
 
 def gateway_environment(settings: Settings, *, port: int, server: str) -> dict[str, str]:
-    postgres = settings.postgres
+    """The environment the stack gives the gateway, on ``port`` with ``server``."""
+    gateway = settings.gateway.model_copy(update={"port": port, "server": server})
+    spec = GatewayService(settings.model_copy(update={"gateway": gateway})).launch_spec()
     return {
-        **{key: os.environ[key] for key in ("PATH", "LANG", "TZ", "HOME") if key in os.environ},
-        "GRIDTOKENX_STATE_DIR": str(settings.state_dir),
-        "GRIDTOKENX_POSTGRES__HOST": postgres.host,
-        "GRIDTOKENX_POSTGRES__PORT": str(postgres.port),
-        "GRIDTOKENX_POSTGRES__DATABASE": postgres.database,
-        "GRIDTOKENX_POSTGRES__USER": postgres.user,
-        "GRIDTOKENX_POSTGRES__PASSWORD": postgres.password,
-        "GRIDTOKENX_REDIS__HOST": settings.redis.host,
-        "GRIDTOKENX_REDIS__PORT": str(settings.redis.port),
-        "GRIDTOKENX_GATEWAY__PORT": str(port),
-        "GRIDTOKENX_GATEWAY__SERVER": server,
+        **spec.env,
+        **({"HOME": os.environ["HOME"]} if "HOME" in os.environ else {}),
         "GRIDTOKENX_GATEWAY__OPERATORS_FROM_CHAIN": "false",
     }
 
