@@ -3,8 +3,6 @@ publishing what the chain holds, stopping cleanly on SIGTERM."""
 
 from __future__ import annotations
 
-import signal
-import subprocess
 import time
 
 import pytest
@@ -17,6 +15,7 @@ from tests.chain.local_chain import LocalChain
 from tests.indexer.rig import indexer_rig, on_chain
 from tests.indexer.traders import Desk
 from tests.utils.ports import free_port
+from tests.utils.service_process import launched
 
 pytestmark = pytest.mark.integration
 
@@ -39,32 +38,12 @@ def test_the_indexer_is_healthy_while_it_runs_and_stops_cleanly(
         service = IndexerService(settings)
         with pytest.raises(HealthCheckFailed):
             service.check_health()
-        service.prepare()
-        spec = service.launch_spec()
-        process = subprocess.Popen(
-            spec.argv,
-            cwd=spec.cwd,
-            env={**rig.environment(), **spec.env},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
+        with launched(service, rig.environment()) as run:
             deadline = time.monotonic() + 30
-            while True:
-                try:
-                    service.check_health()
-                    break
-                except HealthCheckFailed:
-                    assert process.poll() is None, "the indexer exited"
-                    assert time.monotonic() < deadline, "the indexer never became healthy"
-                    time.sleep(0.2)
             while not rig.commands():
                 assert time.monotonic() < deadline, "the indexer published nothing"
                 time.sleep(0.1)
-        finally:
-            process.send_signal(signal.SIGTERM)
-            output, _ = process.communicate(timeout=30)
-        assert process.returncode == 0, output.decode()
-        assert b"indexed transactions=1 failed=0 adds=1 cancels=0 " in output
+        assert run.returncode == 0, run.output
+        assert "indexed transactions=1 failed=0 adds=1 cancels=0 " in run.output
         [command] = rig.commands()
         assert command.market == str(rig.chain.addresses.market)
