@@ -6,13 +6,22 @@ import uuid
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AliasGenerator, Base64Bytes, BaseModel, ConfigDict, Field
+from pydantic import AliasGenerator, Base64Bytes, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from gridtokenx.gateway.roles import Role
 
 _ADDRESS = r"^[1-9A-HJ-NP-Za-km-z]{32,44}$"
-_EMAIL = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+BIGINT_MAX = 2**63 - 1
+"""The largest PostgreSQL ``bigint``: the bound of query parameters (offsets, id cursors) that
+reach SQL, so a larger one is a 422 instead of a database error."""
+# An address the mailer can put in a header and on the SMTP command line: no whitespace, no
+# control character (C0, DEL, C1; U+001D would split the header and \s misses it), and none of
+# RFC 5322's specials, which would make the header parse to another (or no) address; dots only
+# between atoms (dot-atom), and a local part of at most 64 characters (checked by EmailRequest).
+_EMAIL_ATOM = r'[^.@\s\x00-\x1f\x7f-\x9f()<>\[\]:;,"\\]+'
+_EMAIL = rf"^(?:{_EMAIL_ATOM}\.)*{_EMAIL_ATOM}@(?:{_EMAIL_ATOM}\.)+{_EMAIL_ATOM}$"
+_EMAIL_LOCAL_PART_MAX = 64
 
 
 class ErrorBody(BaseModel):
@@ -143,6 +152,13 @@ class EmailRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: str = Field(pattern=_EMAIL, max_length=254)
+
+    @field_validator("email")
+    @classmethod
+    def _local_part_fits(cls, email: str) -> str:
+        if len(email.rpartition("@")[0]) > _EMAIL_LOCAL_PART_MAX:
+            raise ValueError(f"the part before @ is longer than {_EMAIL_LOCAL_PART_MAX} characters")
+        return email
 
 
 class EmailAccepted(BaseModel):

@@ -41,6 +41,7 @@ from gridtokenx.gateway.energy_schemas import (
 from gridtokenx.gateway.errors import UnavailableError
 from gridtokenx.gateway.handlers import error_responses
 from gridtokenx.gateway.readings_store import plan_resolution
+from gridtokenx.gateway.schemas import BIGINT_MAX
 
 router = APIRouter(tags=["energy"], responses=error_responses(422, 500, 503))
 _PRIVATE = error_responses(401, 403, 404)
@@ -226,7 +227,9 @@ async def meter_mints(
     meter_id: uuid.UUID,
     caller: Caller,
     context: ContextDep,
-    before: Annotated[int | None, Query(ge=1, description="Cursor from next_before")] = None,
+    before: Annotated[
+        int | None, Query(ge=1, le=BIGINT_MAX, description="Cursor from next_before")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> MintsPublic:
     """The meter's mint transactions, newest first, with their signatures and outcome."""
