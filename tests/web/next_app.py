@@ -41,12 +41,14 @@ def prepare_web(settings: Settings, *apps: str) -> None:
 
 
 @contextmanager
-def served_app(settings: Settings, app: str, state_dir: Path) -> Iterator[str]:
-    """``next start`` of ``app`` on a free port, its runtime file pointing at ``settings``'
-    chain; yields the app's URL and stops the server afterwards."""
+def served_app(
+    settings: Settings, app: str, state_dir: Path, port: int | None = None
+) -> Iterator[str]:
+    """``next start`` of ``app`` on ``port`` (a free one by default), its runtime file pointing
+    at ``settings``' chain and gateway; yields the app's URL and stops the server afterwards."""
     runtime_file = state_dir / f"web-{app}" / "runtime.json"
     write_runtime_file(settings, runtime_file)
-    port = free_port()
+    port = port or free_port()
     host = "127.0.0.1"
     log = (state_dir / f"web-{app}.log").open("wb")
     process = subprocess.Popen(
@@ -110,12 +112,14 @@ class Browser:
         custom_rpc_url: str = "",
         page_path: str = "/",
         transaction: str = "",
+        order: dict[str, object] | None = None,
     ) -> dict[str, object]:
         env = self._env(
             EXPECT=json.dumps(expect or {}),
             CUSTOM_RPC_URL=custom_rpc_url,
             PAGE_PATH=page_path,
             TRANSACTION=transaction,
+            ORDER=json.dumps(order or {}),
         )
         result = subprocess.run(
             self._argv(phase), env=env, capture_output=True, text=True, timeout=180, check=False

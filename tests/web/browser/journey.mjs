@@ -8,13 +8,18 @@
 //                               the test wrote EXPECT_FILE and the page caught up
 //   node journey.mjs send     → {"signature": [64 bytes]} of TRANSACTION, signed and sent by
 //                               the development wallet
+//   node journey.mjs order    → signs in with the gateway, reviews and places ORDER ({side, price,
+//                               quantity} as typed) → {"signature"} or {"errorCode", "error"},
+//                               the page's order rows once they show EXPECT's count, and the
+//                               browser's cookies (name, httpOnly, sameSite)
+//   node journey.mjs cancel   → signs in, cancels order ORDER.orderId → the rows left
 //   node journey.mjs map      → {"paintedPixels": ..., "sampledPixels": ...}
 //   node journey.mjs cluster  → where the development wallet is offered (CUSTOM_RPC_URL)
 //   node journey.mjs shell    → the title and headings of the page at PAGE_PATH
 //
 // Environment: GRIDTOKENX_WEB_DIR (the npm workspace), APP_URL, PROFILE_DIR, ARTIFACT_DIR,
 // EXPECT (JSON, for `balances`: wait until the page shows these base units), CUSTOM_RPC_URL,
-// PAGE_PATH, EXPECT_FILE, TRANSACTION.
+// PAGE_PATH, EXPECT_FILE, TRANSACTION, ORDER (JSON).
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -194,7 +199,53 @@ async function send(page) {
   return { signature };
 }
 
-const phases = { connect, balances, live, send, map, cluster, shell };
+async function signIn(page) {
+  await openTradingPage(page);
+  await page.getByRole("button", { name: "Sign in with wallet" }).click();
+  await page.getByTestId("signed-in").waitFor({ timeout: TIMEOUT_MS });
+}
+
+async function orderRows(page, count) {
+  await page.waitForFunction((count) => document.querySelectorAll("[data-testid=order-row]").length === count, count, {
+    timeout: TIMEOUT_MS,
+  });
+  return page.getByTestId("order-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-order-id")));
+}
+
+async function order(page) {
+  const { side, price, quantity } = JSON.parse(process.env.ORDER);
+  await signIn(page);
+  const form = page.getByTestId("order-form");
+  await form.getByLabel(side === "buy" ? "Buy" : "Sell", { exact: true }).check();
+  await form.getByLabel("Price (USDC per kWh)").fill(price);
+  await form.getByLabel("Quantity (kWh)").fill(quantity);
+  const maximum = await form.getByTestId("order-maximum").getAttribute("data-base-units");
+  await form.getByRole("button", { name: "Review" }).click();
+  const review = page.getByTestId("order-review");
+  const escrow = await review.getByTestId("review-escrow").innerText();
+  await review.getByRole("button", { name: "Sign and place" }).click();
+  const outcome = page.getByTestId("transaction-signature").or(page.getByTestId("transaction-error"));
+  await outcome.waitFor({ timeout: TIMEOUT_MS });
+  await page.screenshot({ path: join(artifacts, `trading-order-${side}.png`), fullPage: true });
+  const cookies = (await page.context().cookies()).map(({ name, httpOnly, sameSite }) => ({ name, httpOnly, sameSite }));
+  const result = { maximum, escrow, cookies, orders: await orderRows(page, JSON.parse(process.env.EXPECT).orders) };
+  const error = page.getByTestId("transaction-error");
+  if (await error.count()) {
+    return { ...result, errorCode: await error.getAttribute("data-code"), error: await error.innerText() };
+  }
+  return { ...result, signature: await page.getByTestId("transaction-signature").innerText() };
+}
+
+async function cancel(page) {
+  const { orderId } = JSON.parse(process.env.ORDER);
+  await signIn(page);
+  await page.getByRole("button", { name: `Cancel order ${orderId}` }).click();
+  const left = await orderRows(page, JSON.parse(process.env.EXPECT).orders);
+  await page.screenshot({ path: join(artifacts, "trading-cancelled.png"), fullPage: true });
+  return { orders: left };
+}
+
+const phases = { connect, balances, live, send, map, cluster, shell, order, cancel };
 const phase = phases[process.argv[2]];
 if (!phase) throw new Error(`unknown phase ${process.argv[2]}`);
 

@@ -11,6 +11,7 @@ import {
   formatUsdc,
   formatWh,
   gxtBaseUnitsToWh,
+  maxOrderQuantity,
   parseBaseUnits,
 } from "../src/format/units";
 
@@ -129,5 +130,28 @@ describe("order maths (docs/onchain.md rounding)", () => {
         expect(buyEscrow(price, quantity) - notional <= 1n).toBe(true);
       }
     }
+  });
+});
+
+describe("maxOrderQuantity", () => {
+  it("offers all the GXT held for a sell", () => {
+    expect(maxOrderQuantity("sell", 100_000n, 3_000_000n, 0n)).toBe(3_000_000n);
+  });
+
+  it("is the largest buy whose rounded-up escrow fits the USDC held", () => {
+    for (const [price, usdc] of [
+      [123_457n, 1_000_000n],
+      [3n, 7n],
+      [1_000_000n, 5n],
+      [999_999n, 123_456_789n],
+    ] as const) {
+      const quantity = maxOrderQuantity("buy", price, 0n, usdc);
+      expect(buyEscrow(price, quantity)).toBeLessThanOrEqual(usdc);
+      expect(buyEscrow(price, quantity + 1n)).toBeGreaterThan(usdc);
+    }
+  });
+
+  it("is zero without a price", () => {
+    expect(maxOrderQuantity("buy", 0n, 0n, 10n)).toBe(0n);
   });
 });

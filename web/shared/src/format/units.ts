@@ -112,3 +112,13 @@ export function buyEscrow(priceUsdcPerKwh: bigint, quantityGxt: bigint): bigint 
 export function fillNotional(priceUsdcPerKwh: bigint, quantityGxt: bigint): bigint {
   return (priceUsdcPerKwh * quantityGxt) / 10n ** BigInt(TOKEN_DECIMALS);
 }
+
+/**
+ * The most GXT base units an order can offer: all the GXT held for a sell; for a buy the largest
+ * quantity whose escrow fits the USDC held (`ceil(p × q / 10^6) ≤ usdc` ⇔ `q ≤ usdc × 10^6 / p`).
+ */
+export function maxOrderQuantity(side: "buy" | "sell", priceUsdcPerKwh: bigint, gxt: bigint, usdc: bigint): bigint {
+  if (side === "sell") return gxt;
+  if (priceUsdcPerKwh <= 0n) return 0n;
+  return (usdc * 10n ** BigInt(TOKEN_DECIMALS)) / priceUsdcPerKwh;
+}

@@ -1,14 +1,25 @@
 "use client";
 import { useWallet } from "@solana/wallet-adapter-react";
+import type { ReactNode } from "react";
 
+import type { OrderAccount } from "../../chain/order";
 import type { ChainAddresses } from "../../config/runtime";
 import { formatGxt, formatPricePerKwh } from "../../format/units";
 import { useOpenOrders } from "../../hooks/useOpenOrders";
 import { Card } from "../ui/Card";
 import { EmptyState } from "../ui/EmptyState";
 
-/** The wallet's Order accounts on the market, read from the chain (no gateway needed). */
-export function OpenOrdersPanel({ addresses }: { readonly addresses: ChainAddresses }) {
+/**
+ * The wallet's Order accounts on the market, read from the chain (no gateway needed); `action`
+ * adds a last cell per order (the trading page's cancel button).
+ */
+export function OpenOrdersPanel({
+  addresses,
+  action,
+}: {
+  readonly addresses: ChainAddresses;
+  readonly action?: (order: OrderAccount) => ReactNode;
+}) {
   const { publicKey } = useWallet();
   const orders = useOpenOrders(addresses);
   let body;
@@ -30,6 +41,7 @@ export function OpenOrdersPanel({ addresses }: { readonly addresses: ChainAddres
             <th scope="col">Quantity</th>
             <th scope="col">Filled</th>
             <th scope="col">Order id</th>
+            {action ? <th scope="col"><span className="sr-only">Actions</span></th> : null}
           </tr>
         </thead>
         <tbody className="font-mono tabular-nums">
@@ -40,6 +52,7 @@ export function OpenOrdersPanel({ addresses }: { readonly addresses: ChainAddres
               <td>{formatGxt(order.quantity)}</td>
               <td>{formatGxt(order.filled)}</td>
               <td title={order.address}>{order.orderId.toString()}</td>
+              {action ? <td>{action(order)}</td> : null}
             </tr>
           ))}
         </tbody>

@@ -1,0 +1,133 @@
+"""The trading page's orders without custody, in Debian's Chromium: the development wallet signs
+in with a real gateway process (scratch database, the shared Redis, a private chain), places a
+sell through prepare → wallet signature → submit, sees it on chain with its escrow and in its
+open orders, cancels it (the escrow comes back) and is told in words when an order is too big.
+
+The app (on its own port) and the gateway (on another) are different origins: the gateway's CORS
+allows the app's origin with credentials, and its sign-in domain is the app's."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
+from solders.signature import Signature
+
+from gridtokenx.chain.client.client import ChainClient
+from gridtokenx.chain.spl_token import associated_token_address
+from gridtokenx.chain.trading.accounts import Order
+from gridtokenx.config import Settings, get_settings
+from gridtokenx.db.migrate import upgrade_to_head
+from tests.chain.local_chain import LocalChain, bootstrapped_chain
+from tests.gateway.server_process import running_gateway
+from tests.utils.databases import scratch_database
+from tests.utils.ports import free_port
+from tests.utils.traders import trader_funding
+from tests.web.next_app import Browser, prepare_web, served_app
+
+pytestmark = pytest.mark.integration
+
+SOL = 1_000_000_000
+ARTIFACTS = Path(__file__).parents[2] / "build" / "test-artifacts" / "web"
+
+
+@pytest.fixture(scope="module")
+def local_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalChain]:
+    prepare_web(get_settings(), "trading")
+    with bootstrapped_chain(tmp_path_factory.mktemp("web-orders-chain")) as chain:
+        yield chain
+
+
+@pytest.fixture
+def browser(running_stack: Settings, local_chain: LocalChain, tmp_path: Path) -> Iterator[Browser]:
+    """The production build on one port and a gateway process on another, both on the chain."""
+    app_port = free_port()
+    origin = f"http://127.0.0.1:{app_port}"
+    chain = local_chain.settings.chain
+    extra_env = {
+        "GRIDTOKENX_CHAIN__RPC_PORT": str(chain.rpc_port),
+        "GRIDTOKENX_CHAIN__WS_PORT": str(chain.ws_port),
+        "GRIDTOKENX_GATEWAY__CORS_ORIGINS": json.dumps([origin]),
+        "GRIDTOKENX_GATEWAY__DOMAIN": f"127.0.0.1:{app_port}",
+        "GRIDTOKENX_GATEWAY__SIGN_IN_URI": origin,
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with scratch_database(running_stack.postgres) as postgres:
+        upgrade_to_head(postgres.url)
+        settings = local_chain.settings.model_copy(
+            update={"postgres": postgres, "redis": running_stack.redis}
+        )
+        with running_gateway(
+            settings, server="granian", extra_env=extra_env, log_file=tmp_path / "gateway.log"
+        ) as gateway:
+            web = settings.model_copy(
+                update={"gateway": settings.gateway.model_copy(update={"port": gateway.port})}
+            )
+            with served_app(web, "trading", tmp_path, port=app_port) as url:
+                yield Browser(web, url, tmp_path / "profile", ARTIFACTS)
+
+
+async def _fund_with_energy(local_chain: LocalChain, wallet: Keypair, energy_wh: int) -> None:
+    async with trader_funding(local_chain.settings) as funding:
+        await funding.fund(wallet, lamports=2 * SOL, energy_wh=energy_wh)
+
+
+async def _order_and_gxt(
+    local_chain: LocalChain, owner: Pubkey, order_id: int
+) -> tuple[Order | None, int]:
+    addresses = local_chain.addresses
+    address = addresses.market_keys().order(owner, order_id)
+    async with ChainClient.from_settings(local_chain.settings.chain) as client:
+        account = await client.rpc.get_account_info(address)
+        gxt = await client.rpc.get_token_account_balance(
+            associated_token_address(owner, addresses.gxt_mint)
+        )
+    return (Order.decode(account.data) if account else None), gxt
+
+
+def test_the_dev_wallet_signs_in_places_and_cancels_a_sell_through_the_gateway(
+    local_chain: LocalChain, browser: Browser
+) -> None:
+    connected = browser.run("connect")
+    wallet = Keypair.from_base58_string(str(connected["secretKey"]))
+    asyncio.run(_fund_with_energy(local_chain, wallet, energy_wh=3_000))
+
+    placed = browser.run(
+        "order", {"orders": 1}, order={"side": "sell", "price": "0.1", "quantity": "2"}
+    )
+    assert placed["maximum"] == str(3_000_000)
+    assert placed["escrow"] == "2 GXT"
+    # The gateway's refresh cookie, set across origins (same site: both on 127.0.0.1).
+    refresh = {"name": "gtx_refresh", "httpOnly": True, "sameSite": "Strict"}
+    assert placed["cookies"] == [refresh]
+    assert "errorCode" not in placed, placed.get("error")
+    Signature.from_string(str(placed["signature"]))
+    orders = placed["orders"]
+    assert isinstance(orders, list)
+    assert len(orders) == 1
+    order_id = int(orders[0])
+    order, gxt = asyncio.run(_order_and_gxt(local_chain, wallet.pubkey(), order_id))
+    assert order is not None
+    assert (order.owner, order.price, order.quantity) == (wallet.pubkey(), 100_000, 2_000_000)
+    assert order.escrow == 2_000_000
+    assert gxt == 1_000_000
+    assert placed["pageErrors"] == []
+
+    too_large = browser.run(
+        "order", {"orders": 1}, order={"side": "sell", "price": "0.1", "quantity": "5"}
+    )
+    assert too_large["errorCode"] == "insufficient_balance"
+    assert "GXT" in str(too_large["error"])
+    assert too_large["orders"] == orders
+
+    cancelled = browser.run("cancel", {"orders": 0}, order={"orderId": str(order_id)})
+    assert cancelled["orders"] == []
+    order, gxt = asyncio.run(_order_and_gxt(local_chain, wallet.pubkey(), order_id))
+    assert order is None
+    assert gxt == 3_000_000
+    assert cancelled["externalRequests"] == []

@@ -1,0 +1,166 @@
+"use client";
+import type { Schemas } from "@gridtokenx/shared/api/gateway";
+import { Card } from "@gridtokenx/shared/components/ui/Card";
+import type { ChainAddresses } from "@gridtokenx/shared/config/runtime";
+import {
+  TOKEN_DECIMALS,
+  buyEscrow,
+  formatBaseUnits,
+  formatGxt,
+  formatPricePerKwh,
+  formatUsdc,
+  maxOrderQuantity,
+  parseBaseUnits,
+} from "@gridtokenx/shared/format/units";
+import { useBalances } from "@gridtokenx/shared/hooks/useBalances";
+import { useState } from "react";
+
+import { TransactionOutcome, type Outcome } from "./TransactionOutcome";
+
+type Side = Schemas["PlaceOrderRequest"]["side"];
+
+interface Draft {
+  readonly side: Side;
+  readonly price: bigint;
+  readonly quantity: bigint;
+}
+
+function parseField(text: string, what: string): bigint | string {
+  if (!text.trim()) return `Enter a ${what.toLowerCase()}.`;
+  try {
+    const value = parseBaseUnits(text, TOKEN_DECIMALS);
+    return value > 0n ? value : `${what} must be more than zero.`;
+  } catch (error) {
+    return `${what}: ${(error as Error).message}.`;
+  }
+}
+
+/**
+ * A limit order, good till cancelled (the only kind the chain's market takes): side, price in
+ * USDC per kWh and quantity in kWh, parsed to base units; a review step shows what the order
+ * locks before the wallet is asked to sign.
+ */
+export function OrderForm({
+  addresses,
+  place,
+}: {
+  readonly addresses: ChainAddresses;
+  readonly place: (draft: Draft) => Promise<Schemas["SubmitResponse"]>;
+}) {
+  const balances = useBalances(addresses);
+  const [side, setSide] = useState<Side>("sell");
+  const [priceText, setPriceText] = useState("");
+  const [quantityText, setQuantityText] = useState("");
+  const [review, setReview] = useState<Draft | null>(null);
+  const [outcome, setOutcome] = useState<Outcome>({ state: "idle" });
+
+  const price = parseField(priceText, "Price");
+  const quantity = parseField(quantityText, "Quantity");
+  const gxt = balances.data?.gxt ?? 0n;
+  const usdc = balances.data?.usdc ?? 0n;
+  const maximum = typeof price === "bigint" ? maxOrderQuantity(side, price, gxt, usdc) : null;
+  const problems = [price, quantity].filter((value): value is string => typeof value === "string");
+
+  const submit = async (draft: Draft) => {
+    setOutcome({ state: "pending" });
+    try {
+      setOutcome({ state: "done", result: await place(draft) });
+    } catch (error) {
+      setOutcome({ state: "failed", error: error instanceof Error ? error : new Error(String(error)) });
+    } finally {
+      setReview(null);
+    }
+  };
+
+  if (review) {
+    const locks = review.side === "sell" ? formatGxt(review.quantity) : formatUsdc(buyEscrow(review.price, review.quantity));
+    return (
+      <Card title="Review order" testId="order-review">
+        <p className="text-sm">
+          Limit {review.side} of {formatBaseUnits(review.quantity, TOKEN_DECIMALS)} kWh at {formatPricePerKwh(review.price)}, good till cancelled.
+          It locks <span data-testid="review-escrow">{locks}</span> in the market until it fills or you cancel it.
+        </p>
+        <div className="mt-3 flex gap-2">
+          <button
+            type="button"
+            disabled={outcome.state === "pending"}
+            onClick={() => void submit(review)}
+            className="rounded bg-sky-700 px-3 py-1 text-white disabled:opacity-50"
+          >
+            Sign and place
+          </button>
+          <button type="button" onClick={() => setReview(null)} className="rounded border border-slate-300 px-3 py-1">
+            Edit
+          </button>
+        </div>
+        <TransactionOutcome outcome={outcome} />
+      </Card>
+    );
+  }
+
+  return (
+    <Card title="Place a limit order (good till cancelled)" testId="order-form">
+      <form
+        className="grid gap-2 text-sm"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (typeof price === "bigint" && typeof quantity === "bigint") {
+            setOutcome({ state: "idle" });
+            setReview({ side, price, quantity });
+          }
+        }}
+      >
+        <fieldset className="flex gap-4">
+          <legend className="sr-only">Side</legend>
+          {(["buy", "sell"] as const).map((choice) => (
+            <label key={choice} className="flex items-center gap-1">
+              <input type="radio" name="side" value={choice} checked={side === choice} onChange={() => setSide(choice)} />
+              {choice === "buy" ? "Buy" : "Sell"}
+            </label>
+          ))}
+        </fieldset>
+        <label className="grid gap-1">
+          Price (USDC per kWh)
+          <input
+            inputMode="decimal"
+            value={priceText}
+            onChange={(event) => setPriceText(event.target.value)}
+            className="rounded border border-slate-300 px-2 py-1 font-mono dark:bg-slate-800"
+          />
+        </label>
+        <label className="grid gap-1">
+          Quantity (kWh)
+          <input
+            inputMode="decimal"
+            value={quantityText}
+            onChange={(event) => setQuantityText(event.target.value)}
+            className="rounded border border-slate-300 px-2 py-1 font-mono dark:bg-slate-800"
+          />
+        </label>
+        {maximum !== null ? (
+          <p className="text-slate-500">
+            At most <span data-testid="order-maximum" data-base-units={maximum.toString()}>{formatGxt(maximum)}</span>{" "}
+            <button
+              type="button"
+              onClick={() => setQuantityText(formatBaseUnits(maximum, TOKEN_DECIMALS, { group: false }))}
+              className="underline"
+            >
+              Use maximum
+            </button>
+          </p>
+        ) : null}
+        {priceText || quantityText ? (
+          <ul role="alert" className="text-red-600">
+            {problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        ) : null}
+        <button type="submit" disabled={problems.length > 0} className="rounded bg-sky-700 px-3 py-1 text-white disabled:opacity-50">
+          Review
+        </button>
+      </form>
+      <TransactionOutcome outcome={outcome} />
+    </Card>
+  );
+}
