@@ -8,12 +8,11 @@ import logging
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 
-from gridtokenx.gateway.app import ROUTERS
 from gridtokenx.gateway.deps import PUBLIC_ROUTES, current_principal
 from gridtokenx.gateway.errors import GatewayError
 from gridtokenx.gateway.logs import JsonFormatter, request_id_var
+from tests.gateway.routes import api_routes, depends_on
 
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
@@ -137,32 +136,12 @@ async def test_cors_allows_exactly_the_configured_origins(client: httpx.AsyncCli
         assert "access-control-allow-origin" not in refused.headers
 
 
-def _api_routes() -> list[tuple[str, str, APIRoute]]:
-    return [
-        (method, route.path, route)
-        for router in ROUTERS
-        for route in router.routes
-        if isinstance(route, APIRoute)
-        for method in sorted(route.methods or ())
-    ]
-
-
-def _depends_on(route: APIRoute, target: object) -> bool:
-    pending = [route.dependant]
-    while pending:
-        dependant = pending.pop()
-        if dependant.call is target:
-            return True
-        pending.extend(dependant.dependencies)
-    return False
-
-
 def test_every_route_is_public_by_list_or_needs_a_principal() -> None:
-    routes = _api_routes()
+    routes = api_routes()
     assert routes
     for method, path, route in routes:
         public = (method, path) in PUBLIC_ROUTES
-        assert public != _depends_on(route, current_principal), f"{method} {path}"
+        assert public != depends_on(route, current_principal), f"{method} {path}"
     assert {(method, path) for method, path, _ in routes} >= PUBLIC_ROUTES
 
 
@@ -174,7 +153,7 @@ def test_openapi_lists_every_route_with_typed_errors(app: FastAPI) -> None:
         for path, item in document["paths"].items()
         for method, operation in item.items()
     }
-    routes = {(method, path) for method, path, _ in _api_routes()}
+    routes = {(method, path) for method, path, _ in api_routes()}
     assert set(operations) == routes
     error_ref = "#/components/schemas/ErrorBody"
     assert document["components"]["schemas"]["ErrorBody"]["required"] == ["code", "message"]

@@ -7,7 +7,6 @@ Every route names its access with one of these aliases: ``Caller`` (any signed-i
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -63,19 +62,26 @@ async def current_principal(
     return await context.auth.authenticate(credentials.credentials)
 
 
-def require_role(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
-    allowed = frozenset(roles)
+class RoleCheck:
+    """The dependency that admits a signed-in caller only in one of ``roles``."""
 
-    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-        if principal.role not in allowed:
+    def __init__(self, roles: frozenset[Role]) -> None:
+        self.roles = roles
+
+    async def __call__(
+        self, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
+        if principal.role not in self.roles:
             raise ForbiddenError(
-                f"this route is for {', '.join(sorted(allowed))}; this account is a "
+                f"this route is for {', '.join(sorted(self.roles))}; this account is a "
                 f"{principal.role}",
-                {"required": sorted(allowed), "role": principal.role},
+                {"required": sorted(self.roles), "role": principal.role},
             )
         return principal
 
-    return check
+
+def require_role(*roles: Role) -> RoleCheck:
+    return RoleCheck(frozenset(roles))
 
 
 Caller = Annotated[Principal, Depends(require_role("prosumer", "consumer", "operator"))]
