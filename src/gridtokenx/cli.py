@@ -23,6 +23,9 @@ COMMAND_MODULES: Final = {
     "oracle": "gridtokenx.oracle.cli",
     "agents": "gridtokenx.agents.cli",
     "gateway": "gridtokenx.gateway.cli",
+    "notifier": "gridtokenx.notifications.cli",
+    "mailbox": "gridtokenx.mailbox.cli",
+    "pipeline": "gridtokenx.pipeline_metrics.cli",
 }
 """Each top-level command and the module whose ``register`` adds it."""
 

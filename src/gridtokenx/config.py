@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOOPBACK = "127.0.0.1"
@@ -261,7 +261,8 @@ class GatewaySettings(BaseModel):
     default_role: Literal["consumer", "prosumer"] = "consumer"
     """The role of a new account that is not an operator."""
     smtp_host: str = LOOPBACK
-    smtp_port: int = 2525
+    smtp_port: int = 8025
+    """The local mailbox service by default (``mailbox.port``)."""
     smtp_from: str = "GridTokenX <no-reply@gridtokenx.local>"
     smtp_tls: Literal["none", "starttls", "tls"] = "none"
     smtp_username: str | None = None
@@ -509,9 +510,179 @@ class MarketDataSettings(BaseModel):
     with close code 4008 (slow consumer)."""
     ws_heartbeat_interval_s: float = Field(default=15.0, gt=0)
     ws_max_subscriptions: int = Field(default=100, ge=1)
+    grid_refresh_interval_s: float = Field(default=10.0, gt=0)
+    """How often the feed recomputes the public ``grid`` channel from PostgreSQL (it publishes
+    an update only when the per-zone figures changed)."""
+    user_snapshot_rows: int = Field(default=50, ge=1, le=500)
+    """Open orders, fills, settlements and mints (each) in a ``user`` channel snapshot."""
+    meter_poll_interval_s: float = Field(default=5.0, gt=0)
+    """How often a worker asks InfluxDB for new readings of a subscribed ``meter:<id>``."""
+    meter_window_s: int = Field(default=900, ge=60, le=86_400)
+    """The readings a ``meter:<id>`` snapshot holds: this many seconds back from now."""
     metrics_host: str = LOOPBACK
     metrics_port: int = 9108
     """Prometheus metrics of the feed (also its health check)."""
+
+
+class TariffPeriodSettings(BaseModel):
+    """One time-of-use period of a retail tariff: on ``weekdays`` (ISO 1 = Monday .. 7 =
+    Sunday), local minutes ``start_minute`` (inclusive) to ``end_minute`` (exclusive) of the day
+    cost ``price_per_kwh``. A period does not cross midnight: split it in two."""
+
+    name: str = Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")
+    weekdays: list[Annotated[int, Field(ge=1, le=7)]] = Field(min_length=1)
+    start_minute: int = Field(ge=0, le=1439)
+    end_minute: int = Field(ge=1, le=1440)
+    price_per_kwh: int = Field(ge=0)
+    """USDC base units per kWh (the settlement currency: see StatementSettings)."""
+
+    @model_validator(mode="after")
+    def _within_one_day(self) -> TariffPeriodSettings:
+        if self.end_minute <= self.start_minute:
+            raise ValueError(
+                f"tariff period {self.name!r} ends at minute {self.end_minute}, not after its "
+                f"start {self.start_minute}: split a period that crosses midnight in two"
+            )
+        return self
+
+
+def _thai_peak() -> list[TariffPeriodSettings]:
+    return [
+        TariffPeriodSettings(
+            name="peak",
+            weekdays=[1, 2, 3, 4, 5],
+            start_minute=9 * 60,
+            end_minute=22 * 60,
+            price_per_kwh=165_663,
+        )
+    ]
+
+
+class ZoneTariffSettings(BaseModel):
+    """A zone's retail tariff: its periods (the first that contains an instant applies), the
+    price of every other instant, and the feed-in price the grid pays for exported energy.
+    Prices are USDC base units per kWh. The defaults are a Thai residential time-of-use tariff
+    (peak Monday-Friday 09:00-22:00 at 5.7982 THB/kWh, off-peak 2.6369 THB/kWh, a 2.20 THB/kWh
+    solar feed-in rate) converted once at 35 THB per USDC; set the zone's real rates."""
+
+    periods: list[TariffPeriodSettings] = Field(default_factory=_thai_peak)
+    base_period: str = Field(default="off_peak", min_length=1, max_length=32)
+    base_price_per_kwh: int = Field(default=75_340, ge=0)
+    feed_in_price_per_kwh: int = Field(default=62_857, ge=0)
+
+
+class StatementSettings(BaseModel):
+    """Monthly statements (``/v1/me/statements/{YYYY-MM}``): the retail tariff they compare
+    market prices with, the local time they use, and the grid's emission factor.
+
+    Currency: every price here is in USDC base units per kWh, the currency trades settle in, so a
+    statement's savings are exact integer differences with no exchange rate in them. Operators
+    convert their local tariff (THB) once when configuring it; the oracle's live THB rate is not
+    used, because a statement must come out the same every time it is rendered."""
+
+    utc_offset_minutes: int = Field(default=7 * 60, ge=-14 * 60, le=14 * 60)
+    """Local time of months and tariff periods (Thailand: UTC+07:00, no daylight saving)."""
+    default_tariff: ZoneTariffSettings = ZoneTariffSettings()
+    """The tariff of every zone without its own entry in ``zone_tariffs``."""
+    zone_tariffs: dict[int, ZoneTariffSettings] = {}
+    """Zone id → its tariff (JSON in the environment)."""
+    grid_emission_g_per_kwh: int = Field(default=500, ge=0)
+    """Grams of CO2 the grid emits per kWh it supplies (Thailand's grid is near 0.5 kg/kWh)."""
+
+
+class MailboxSettings(BaseModel):
+    """The local mail server (`gridtokenx mailbox serve`, stack service ``mailbox``): accepts
+    every message over plain SMTP on loopback and stores it in a Maildir, for people and tests
+    to read (``gridtokenx.mailbox.read_messages``). The gateway's ``smtp_*`` settings point at it
+    by default. Not a relay: nothing leaves the machine."""
+
+    host: str = LOOPBACK
+    port: int = 8025
+    directory: Path | None = None
+    """The Maildir; default ``<state_dir>/mailbox/Maildir``."""
+    max_message_bytes: int = Field(default=1_048_576, ge=1024)
+    """Larger messages are refused (552)."""
+
+
+class NotifierSettings(BaseModel):
+    """The notifier (`gridtokenx notifier run`): order, fill, settlement and mint changes →
+    per-user Redis events, in-app notifications and e-mail (sent with the gateway's ``smtp_*``
+    settings, so the platform has one mail configuration)."""
+
+    poll_interval_ms: int = Field(default=500, ge=10)
+    """How often it looks for new changes (and due e-mail) when the last pass found none."""
+    batch_changes: int = Field(default=500, ge=1, le=10_000)
+    """Changes read, decided and committed (with the cursor) in one PostgreSQL transaction."""
+    email_retry_interval_s: float = Field(default=30.0, gt=0)
+    """Pause before an e-mail the mail server did not accept is tried again."""
+    email_max_attempts: int = Field(default=5, ge=1)
+    """After this many refusals an e-mail is marked failed and not tried again."""
+    published_marker_ttl_s: int = Field(default=7 * 24 * 3600, ge=60)
+    """How long Redis remembers that an outbox row's event was published (it must outlive any
+    outage between publishing and recording that in PostgreSQL)."""
+    app_url: str = "http://127.0.0.1:3000"
+    """The trading app, linked from e-mails."""
+    retry_interval_s: float = Field(default=2.0, gt=0)
+    """Pause after PostgreSQL or Redis did not answer, before trying again."""
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9109
+    """Prometheus metrics of the notifier (also its health check)."""
+
+
+class RateLimitSettings(BaseModel):
+    """Request limits of the gateway per client IP and per signed-in wallet, counted in Redis.
+
+    Fixed windows of ``window_s`` seconds shared by every worker. Each route class has one limit
+    per IP (the TCP peer's address) and one per wallet (the access token's wallet; only requests
+    with a valid token count against it), in requests per window; ``0`` turns that limit off.
+    Classes: ``auth`` (/v1/auth/...), ``orders`` (/v1/orders/..., /v1/transactions/...),
+    ``public`` (public GETs: market data, grid views), ``write`` (other POST/PUT/PATCH/DELETE),
+    ``read`` (other GETs).
+    /v1/health, /v1/version, /metrics and the WebSocket upgrade are never limited. If Redis does
+    not answer, requests pass unchecked (fail open) and
+    ``gridtokenx_gateway_rate_limit_fail_open`` counts them."""
+
+    enabled: bool = True
+    window_s: int = Field(default=60, ge=1, le=3600)
+    redis_prefix: str = "gtx:rl"
+    auth_per_ip: int = Field(default=120, ge=0)
+    auth_per_wallet: int = Field(default=120, ge=0)
+    orders_per_ip: int = Field(default=1_200, ge=0)
+    orders_per_wallet: int = Field(default=600, ge=0)
+    public_per_ip: int = Field(default=6_000, ge=0)
+    public_per_wallet: int = Field(default=0, ge=0)
+    write_per_ip: int = Field(default=600, ge=0)
+    write_per_wallet: int = Field(default=300, ge=0)
+    read_per_ip: int = Field(default=3_000, ge=0)
+    read_per_wallet: int = Field(default=1_200, ge=0)
+
+
+class PrometheusSettings(BaseModel):
+    """The stack's Prometheus server (Debian's ``prometheus``): scrapes every service that serves
+    metrics; its configuration is generated from the stack's registry and these settings."""
+
+    host: str = LOOPBACK
+    port: int = 9090
+    scrape_interval_s: int = Field(default=15, ge=1)
+    """How often every target is scraped (also the rule evaluation interval)."""
+    scrape_timeout_s: int = Field(default=10, ge=1)
+    """A scrape that takes longer counts as failed (``up`` = 0); at most the interval."""
+    retention_time: str = Field(default="2d", pattern=r"^[0-9]+(ms|s|m|h|d|w|y)$")
+    """Samples older than this are deleted (a Prometheus duration: ``2d``, ``12h``)."""
+    retention_size_mb: int = Field(default=512, ge=1)
+    """The time series database's disk budget; the oldest blocks go first beyond it."""
+
+
+class PipelineExporterSettings(BaseModel):
+    """The pipeline exporter (`gridtokenx pipeline export`, stack service ``pipeline-exporter``):
+    Kafka consumer lag, dead letters, settlement and mint backlogs and the chain's slot as
+    Prometheus gauges, read like the operators' pipeline-health route."""
+
+    interval_s: float = Field(default=15.0, gt=0)
+    """Pause between probes (each one reads Kafka's offsets, PostgreSQL and the chain's slot)."""
+    metrics_host: str = LOOPBACK
+    metrics_port: int = 9110
+    """Prometheus metrics of the exporter (also its health check)."""
 
 
 class StackSettings(BaseModel):
@@ -544,6 +715,12 @@ class Settings(BaseSettings):
     simulator: SimulatorSettings = SimulatorSettings()
     minting: MintingSettings = MintingSettings()
     market: MarketSettings = MarketSettings()
+    prometheus: PrometheusSettings = PrometheusSettings()
+    pipeline_exporter: PipelineExporterSettings = PipelineExporterSettings()
+    rate_limits: RateLimitSettings = RateLimitSettings()
+    notifier: NotifierSettings = NotifierSettings()
+    mailbox: MailboxSettings = MailboxSettings()
+    statements: StatementSettings = StatementSettings()
     market_data: MarketDataSettings = MarketDataSettings()
     orders: OrderBoundsSettings = OrderBoundsSettings()
     web: WebSettings = WebSettings()

@@ -81,6 +81,9 @@ user can do about it::
     │   ├── InvalidTransitionError a trade or batch status change the rules forbid
     │   ├── SettlementStoreError   PostgreSQL did not answer the settlement ledger (retried)
     │   └── SettlementKeyError     the matcher key is not the market's, or a keypair is unusable
+    ├── StatementError             gridtokenx.statements.errors: a statement cannot be computed
+    │   ├── TariffError            a tariff period that cannot work (empty, crosses midnight)
+    │   └── MonthError             a month that is not YYYY-MM (1970-01 to 9998-12)
     ├── IndexerError               gridtokenx.indexer.errors: the order indexer stopped (its
     │   │                          cursor is unchanged; a restart carries on from it)
     │   ├── TransactionDecodeError a getTransaction document or Trading instruction that does
@@ -109,7 +112,8 @@ user can do about it::
     │   ├── (gridtokenx.gateway.energy_errors) MeterNotFoundError 404 meter_not_found,
     │   │   GridTopologyUnknownError 404 grid_topology_unknown, RangeInvalidError 422
     │   │   range_invalid, ReadingRejectedError 422 reading_rejected, ReadingSignatureError 401
-    │   │   reading_signature_invalid, MeterRateLimitedError 429 rate_limited (Retry-After),
+    │   │   reading_signature_invalid, MeterRateLimitedError (a RateLimitedError: 429
+    │   │   rate_limited, Retry-After, per meter),
     │   │   ReadingsNotAcknowledgedError 503 readings_not_acknowledged (Kafka did not ack)
     │   ├── (gridtokenx.gateway.feed.errors) MarketNotFoundError 404 market_not_found,
     │   │   MarketDataUnavailableError 503 market_data_unavailable (not loaded from Redis yet)
@@ -123,6 +127,30 @@ user can do about it::
     │   │   (TransactionMalformedError 400 transaction_malformed, TransactionSignerError 403
     │   │   transaction_signer_invalid); TransactionRejectedError 409 transaction_rejected (the
     │   │   cluster refused it); ChainUnavailableError 503 chain_unavailable
+    │   ├── (operator routes) AccountDeactivatedError 403 account_deactivated (sign-in and
+    │   │   refresh of a deactivated account); OperatorSelfActionError 409
+    │   │   operator_self_action, RolePinnedError 409 role_pinned_by_configuration,
+    │   │   AccountStateUnchangedError 409 account_state_unchanged, MarketFeeOnChainError 409
+    │   │   market_fee_on_chain, MarketModeFixedError 409 market_mode_fixed,
+    │   │   FaucetNotLocalError 409 faucet_not_local; MarketParameterError
+    │   │   400 market_parameter_invalid, FaucetRequestError 400 faucet_request_invalid;
+    │   │   SimulatorRefusedError 409 simulator_refused, SimulatorUnavailableError 503
+    │   │   simulator_unavailable
+    │   ├── (statements) StatementMonthInvalidError 422 statement_month_invalid,
+    │   │   StatementMonthFutureError 422 statement_month_in_future, StatementNotFoundError 404
+    │   │   statement_not_found (no such account, or another account's for a non-operator)
+    │   ├── RateLimitedError       429 rate_limited: an IP or wallet passed its limit for a
+    │   │                          route class (Retry-After; gateway.rate_limits)
+    │   ├── (notifications) NotificationNotFoundError 404 notification_not_found
+    │   ├── (gridtokenx.gateway.registration_errors) RegistrationNotFoundError 404
+    │   │   meter_registration_not_found (also another user's), RegistrationInvalidError 422
+    │   │   meter_registration_invalid, RegistrationTransactionMismatchError 422
+    │   │   meter_registration_transaction_mismatch, NotRegistryAuthorityError 403
+    │   │   not_registry_authority; 409: MeterAlreadyRegisteredError meter_already_registered,
+    │   │   RegistrationStateError meter_registration_state, RegistrationLimitError
+    │   │   meter_registration_limit, NonceAccountMissingError meter_registration_nonce_missing,
+    │   │   NonceStaleError meter_registration_nonce_stale, RegistrationChainMismatchError
+    │   │   meter_registration_chain_mismatch
     │   └── GatewayConfigError     configuration_error: a gateway setting cannot work
     ├── MarketDataError            gridtokenx.gateway.feed.errors: the market-data feed failed
     │   ├── ChannelNameError       a channel name is not book/trades/stats:<market> or
@@ -143,6 +171,12 @@ user can do about it::
     │   ├── LocalReceiverMissingError  gridtokenx.oracle.local_feeds: the local node has no
     │   │                          program at the receiver's id (loaded at node start)
     │   └── PriceFeedTakenError    a local price account has another write authority
+    ├── NotifierError              gridtokenx.notifications.errors: the notifier could not work
+    │   │                          (its cursor is unchanged; it carries on later)
+    │   ├── NotifierStoreError     PostgreSQL did not answer (retried from the cursor)
+    │   └── UserChannelError       Redis did not take a per-user event (retried from the outbox)
+    ├── MailboxError               gridtokenx.mailbox.errors: the local mail server cannot
+    │                              start (its folder or port is unusable)
     └── SbfError                   gridtokenx.sbf.errors: an on-chain program was not linked
         ├── ObjectFormatError      an input is not an ELF64 little-endian BPF relocatable object
         ├── WritableDataError      writable globals (.data, .bss, common), which SBPFv0 lacks

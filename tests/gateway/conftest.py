@@ -18,7 +18,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from gridtokenx.config import GatewaySettings, PostgresSettings, Settings
+from gridtokenx.config import GatewaySettings, PostgresSettings, RateLimitSettings, Settings
 from gridtokenx.db.migrate import upgrade_to_head
 from gridtokenx.gateway.app import create_app
 from tests.gateway.wallet import BrowserWallet
@@ -101,7 +101,14 @@ def gateway_settings(
         smtp_port=smtp_inbox[1],
     )
     return running_stack.model_copy(
-        update={"postgres": accounts_database, "state_dir": tmp_path, "gateway": gateway}
+        update={
+            "postgres": accounts_database,
+            "state_dir": tmp_path,
+            "gateway": gateway,
+            # Every test signs in from the same address within a minute: limits are off here
+            # and on in tests/gateway/test_rate_limits*.py.
+            "rate_limits": RateLimitSettings(enabled=False),
+        }
     )
 
 

@@ -44,6 +44,9 @@ def gateway_environment(settings: Settings, *, port: int, server: str) -> dict[s
         **spec.env,
         **({"HOME": os.environ["HOME"]} if "HOME" in os.environ else {}),
         "GRIDTOKENX_GATEWAY__OPERATORS_FROM_CHAIN": "false",
+        # Tests send many requests from one address: limits are off unless a test turns them on
+        # (tests/gateway/test_rate_limits_process.py, bench/gateway.py).
+        "GRIDTOKENX_RATE_LIMITS__ENABLED": "false",
     }
 
 

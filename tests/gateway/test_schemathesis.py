@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 from gridtokenx.config import PostgresSettings, Settings
 from gridtokenx.gateway.openapi_document import openapi_document
 from tests.gateway.conftest import Inbox
+from tests.gateway.operator_rig import served_simulator
 from tests.gateway.server_process import running_gateway
 from tests.gateway.wallet import BrowserWallet, sign_in
 
@@ -38,7 +39,6 @@ pytestmark = pytest.mark.integration
 
 CASES_PER_OPERATION = 60
 MINIMUM_CASES = 1_000
-OPERATIONS = 35
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
@@ -89,18 +89,26 @@ def test_generated_requests_get_no_5xx_and_match_the_schema(
         update={"postgres": accounts_database, "state_dir": tmp_path}
     )
     schema = schemathesis.openapi.from_dict(openapi_document(process_settings))
-    environment = {
-        "GRIDTOKENX_GATEWAY__SMTP_PORT": str(smtp_inbox[1]),
-        "GRIDTOKENX_GATEWAY__OPERATOR_WALLETS": json.dumps([operator_wallet.address]),
-    }
+    operations = []
+    for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result.err()
+        operations.append(result.ok())
     identities = {"consumer": BrowserWallet(), "operator": operator_wallet}
     cases: Counter[tuple[str, str]] = Counter()
     failures: list[str] = []
     with (
+        # Never the shared simulator: the operator routes would stop and reconfigure it.
+        served_simulator(running_stack) as (_, simulator_port),
         running_gateway(
             process_settings,
             server="granian",
-            extra_env=environment,
+            extra_env={
+                "GRIDTOKENX_GATEWAY__SMTP_PORT": str(smtp_inbox[1]),
+                "GRIDTOKENX_GATEWAY__OPERATOR_WALLETS": json.dumps([operator_wallet.address]),
+                "GRIDTOKENX_SIMULATOR__PORT": str(simulator_port),
+                # The shared chain's programs and market (read; orders are only prepared).
+                "GRIDTOKENX_CHAIN__ADDRESSES_FILE": str(running_stack.chain_addresses_file),
+            },
             log_file=tmp_path / "gateway.log",
         ) as gateway,
         requests.Session() as session,
@@ -109,12 +117,10 @@ def test_generated_requests_get_no_5xx_and_match_the_schema(
             headers = {
                 "Authorization": f"Bearer {anyio.run(_access_token, gateway.base_url, wallet)}"
             }
-            for result in schema.get_all_operations():
-                assert isinstance(result, Ok), result.err()
-                operation = result.ok()
+            for operation in operations:
                 ran, found = _run_operation(operation, gateway.base_url, headers, session)
                 cases[role, operation.label] = ran
                 failures += [f"as {role}: {failure}" for failure in found]
     assert not failures, "\n\n".join(failures)
-    assert len(cases) == len(identities) * OPERATIONS, sorted(cases)
+    assert len(cases) == len(identities) * len(operations), sorted(cases)
     assert sum(cases.values()) >= MINIMUM_CASES, cases

@@ -193,7 +193,9 @@ def test_bad_messages_get_typed_errors(
             ("not json", "message_invalid"),
             (json.dumps([1]), "message_invalid"),
             (json.dumps({"op": "dance"}), "message_invalid"),
-            (json.dumps({"op": "subscribe", "channel": "user"}), "channel_invalid"),
+            (json.dumps({"op": "subscribe", "channel": "wallet"}), "channel_invalid"),
+            (json.dumps({"op": "subscribe", "channel": "user:someone"}), "channel_invalid"),
+            (json.dumps({"op": "subscribe", "channel": "user"}), "unauthenticated"),
             (
                 json.dumps({"op": "subscribe", "channel": f"candles:{unknown}:2m"}),
                 "channel_invalid",

@@ -6,14 +6,16 @@ import json
 import os
 import subprocess
 import time
+import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from gridtokenx.config import Settings
+from gridtokenx.config import PostgresSettings, Settings
+from gridtokenx.db.migrate import upgrade_to_head
 from gridtokenx.stack.services.web import (
     app_env,
     ensure_build,
@@ -23,10 +25,15 @@ from gridtokenx.stack.services.web import (
     write_runtime_file,
 )
 from gridtokenx.stack.system import ensure_packages
+from tests.chain.local_chain import LocalChain
+from tests.gateway.server_process import running_gateway
+from tests.utils.databases import scratch_database
 from tests.utils.ports import free_port
 
 CHROMIUM = Path("/usr/bin/chromium")
 JOURNEY_SCRIPT = Path(__file__).parent / "browser" / "journey.mjs"
+ARTIFACTS = Path(__file__).parents[2] / "build" / "test-artifacts" / "web"
+"""Screenshots of every page the browser tests open."""
 _START_TIMEOUT_S = 60.0
 _POLL_S = 0.2
 
@@ -129,13 +136,18 @@ class Browser:
         return output
 
     def live(
-        self, change: Callable[[dict[str, object]], dict[str, object]], expect_file: Path
+        self,
+        change: Callable[[dict[str, object]], dict[str, object]],
+        expect_file: Path,
+        phase: str = "live",
+        expect: dict[str, object] | None = None,
     ) -> dict[str, object]:
-        """Open the page, let ``change`` alter the chain while it stays open (it gets what the
-        page showed, returns what it must show now) and report what the page shows then."""
+        """Open the page (phase ``live`` or ``market``; ``expect``: what it must show first),
+        let ``change`` alter the chain or the market while it stays open (it gets what the page
+        showed, returns what it must show now) and report what the page shows then."""
         process = subprocess.Popen(
-            self._argv("live"),
-            env=self._env(EXPECT_FILE=str(expect_file)),
+            self._argv(phase),
+            env=self._env(EXPECT_FILE=str(expect_file), EXPECT=json.dumps(expect or {})),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -158,3 +170,53 @@ class Browser:
         assert process.returncode == 0, f"browser phase live failed: {errors[-3000:]}"
         output: dict[str, object] = json.loads(rest.strip().splitlines()[-1])
         return output
+
+
+@contextmanager
+def trading_app_with_gateway(
+    stack: Settings,
+    chain: LocalChain,
+    state_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    settings: Settings | None = None,
+    database: PostgresSettings | None = None,
+) -> Iterator[Browser]:
+    """The trading app's production build on one port and a real gateway process (granian) on
+    another, both on ``chain``; the gateway on a scratch migrated database and the shared Redis.
+    The two are different origins of the same site: the gateway's CORS allows the app's origin
+    with credentials and its sign-in domain is the app's. ``settings`` (default: the chain's)
+    may carry more, such as a scratch market-data pipeline; ``extra_env`` goes to the gateway;
+    ``database`` (migrated) replaces the scratch one, e.g. a market pipeline's."""
+    app_port = free_port()
+    origin = f"http://127.0.0.1:{app_port}"
+    base = settings or chain.settings
+    environment = {
+        "GRIDTOKENX_CHAIN__RPC_PORT": str(chain.settings.chain.rpc_port),
+        "GRIDTOKENX_CHAIN__WS_PORT": str(chain.settings.chain.ws_port),
+        "GRIDTOKENX_GATEWAY__CORS_ORIGINS": json.dumps([origin]),
+        "GRIDTOKENX_GATEWAY__DOMAIN": f"127.0.0.1:{app_port}",
+        "GRIDTOKENX_GATEWAY__SIGN_IN_URI": origin,
+        # Its own request counters: the shared Redis counts every gateway on 127.0.0.1 together.
+        "GRIDTOKENX_RATE_LIMITS__REDIS_PREFIX": f"test-web-rl-{uuid.uuid4().hex[:10]}",
+        **(extra_env or {}),
+    }
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with ExitStack() as resources:
+        postgres = database
+        if postgres is None:
+            postgres = resources.enter_context(scratch_database(stack.postgres))
+            upgrade_to_head(postgres.url)
+        gateway_settings = base.model_copy(update={"postgres": postgres, "redis": stack.redis})
+        with running_gateway(
+            gateway_settings,
+            server="granian",
+            extra_env=environment,
+            log_file=state_dir / "gateway.log",
+        ) as gateway:
+            web = gateway_settings.model_copy(
+                update={
+                    "gateway": gateway_settings.gateway.model_copy(update={"port": gateway.port})
+                }
+            )
+            with served_app(web, "trading", state_dir, port=app_port) as url:
+                yield Browser(web, url, state_dir / "profile", ARTIFACTS)

@@ -32,13 +32,12 @@ from gridtokenx.oracle.publisher import Publisher
 from gridtokenx.oracle.sources import StaticSource
 from gridtokenx.oracle.valuation import Rounding
 from tests.chain.local_chain import LocalChain, bootstrapped_chain
-from tests.web.next_app import Browser, prepare_web, served_app
+from tests.web.next_app import ARTIFACTS, Browser, prepare_web, served_app
 
 pytestmark = pytest.mark.integration
 
 SOL = 1_000_000_000
 USDC = 1_000_000
-ARTIFACTS = Path(__file__).parents[2] / "build" / "test-artifacts" / "web"
 
 
 @pytest.fixture(scope="module")

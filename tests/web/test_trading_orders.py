@@ -9,7 +9,6 @@ allows the app's origin with credentials, and its sign-in domain is the app's.""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,18 +21,13 @@ from gridtokenx.chain.client.client import ChainClient
 from gridtokenx.chain.spl_token import associated_token_address
 from gridtokenx.chain.trading.accounts import Order
 from gridtokenx.config import Settings, get_settings
-from gridtokenx.db.migrate import upgrade_to_head
 from tests.chain.local_chain import LocalChain, bootstrapped_chain
-from tests.gateway.server_process import running_gateway
-from tests.utils.databases import scratch_database
-from tests.utils.ports import free_port
 from tests.utils.traders import trader_funding
-from tests.web.next_app import Browser, prepare_web, served_app
+from tests.web.next_app import Browser, prepare_web, trading_app_with_gateway
 
 pytestmark = pytest.mark.integration
 
 SOL = 1_000_000_000
-ARTIFACTS = Path(__file__).parents[2] / "build" / "test-artifacts" / "web"
 
 
 @pytest.fixture(scope="module")
@@ -46,30 +40,8 @@ def local_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalChain
 @pytest.fixture
 def browser(running_stack: Settings, local_chain: LocalChain, tmp_path: Path) -> Iterator[Browser]:
     """The production build on one port and a gateway process on another, both on the chain."""
-    app_port = free_port()
-    origin = f"http://127.0.0.1:{app_port}"
-    chain = local_chain.settings.chain
-    extra_env = {
-        "GRIDTOKENX_CHAIN__RPC_PORT": str(chain.rpc_port),
-        "GRIDTOKENX_CHAIN__WS_PORT": str(chain.ws_port),
-        "GRIDTOKENX_GATEWAY__CORS_ORIGINS": json.dumps([origin]),
-        "GRIDTOKENX_GATEWAY__DOMAIN": f"127.0.0.1:{app_port}",
-        "GRIDTOKENX_GATEWAY__SIGN_IN_URI": origin,
-    }
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with scratch_database(running_stack.postgres) as postgres:
-        upgrade_to_head(postgres.url)
-        settings = local_chain.settings.model_copy(
-            update={"postgres": postgres, "redis": running_stack.redis}
-        )
-        with running_gateway(
-            settings, server="granian", extra_env=extra_env, log_file=tmp_path / "gateway.log"
-        ) as gateway:
-            web = settings.model_copy(
-                update={"gateway": settings.gateway.model_copy(update={"port": gateway.port})}
-            )
-            with served_app(web, "trading", tmp_path, port=app_port) as url:
-                yield Browser(web, url, tmp_path / "profile", ARTIFACTS)
+    with trading_app_with_gateway(running_stack, local_chain, tmp_path) as browser:
+        yield browser
 
 
 async def _fund_with_energy(local_chain: LocalChain, wallet: Keypair, energy_wh: int) -> None:

@@ -25,7 +25,8 @@ from tests.utils.ports import free_port
 from tests.web.next_app import prepare_web
 
 
-def _workspace(root: Path) -> Path:
+def _workspace(repository: Path) -> Path:
+    root = repository / "web"
     for folder in ("trading/src/app", "shared/src", "trading/node_modules/x", "trading/.next"):
         (root / folder).mkdir(parents=True)
     (root / "package.json").write_text("{}")
@@ -47,6 +48,10 @@ def test_the_digest_follows_sources_and_ignores_outputs(tmp_path: Path) -> None:
     changed = sources_digest(root, "trading")
     (root / "shared" / "src" / "units.ts").rename(root / "shared" / "src" / "other.ts")
     assert sources_digest(root, "trading") != changed
+    renamed = sources_digest(root, "trading")
+    (tmp_path / "programs" / "registry").mkdir(parents=True)
+    (tmp_path / "programs" / "registry" / "idl.json").write_text("{}")
+    assert sources_digest(root, "trading") != renamed
 
 
 def test_a_build_whose_stamp_matches_is_skipped(tmp_path: Path) -> None:

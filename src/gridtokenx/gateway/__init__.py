@@ -12,6 +12,8 @@ never holds a user's key. Modules, one job each:
 * ``app``, ``routes/``, ``deps``, ``handlers``, ``middleware``, ``logs``: the HTTP surface.
 * ``order_rules``, ``order_transactions`` (pure), ``order_chain`` (cluster),
   ``order_repository`` (the mirrors), ``order_service``: orders without custody.
+* ``notification_repository``, ``notification_schemas``, ``routes/notifications``: in-app
+  notifications and preferences; ``security_events``: the sign-in and refresh-reuse hook.
 * ``server``, ``cli``: ``gridtokenx gateway serve``.
 """
 

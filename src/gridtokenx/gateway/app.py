@@ -21,6 +21,7 @@ from redis.backoff import NoBackoff
 from gridtokenx.config import Settings, get_settings
 from gridtokenx.gateway.account_service import AccountService
 from gridtokenx.gateway.auth_service import AuthService
+from gridtokenx.gateway.book_fast_path import BookFastPath
 from gridtokenx.gateway.context import GatewayContext
 from gridtokenx.gateway.database import create_engine
 from gridtokenx.gateway.energy_context import EnergyBackends
@@ -28,15 +29,23 @@ from gridtokenx.gateway.handlers import install_error_handlers
 from gridtokenx.gateway.logs import configure_logging
 from gridtokenx.gateway.mailer import Mailer
 from gridtokenx.gateway.middleware import RequestContextMiddleware
+from gridtokenx.gateway.notification_repository import NotificationRepository
+from gridtokenx.gateway.operator_market import MarketParameters
 from gridtokenx.gateway.operators import operator_wallets
 from gridtokenx.gateway.order_chain import OrderChain
 from gridtokenx.gateway.order_repository import OrderRepository
 from gridtokenx.gateway.order_service import OrderService
+from gridtokenx.gateway.rate_limits import RateLimitMiddleware
 from gridtokenx.gateway.repository import AccountsRepository
 from gridtokenx.gateway.routes import accounts, auth, energy, grid, health, me
 from gridtokenx.gateway.routes import market as market_routes
+from gridtokenx.gateway.routes import meter_registrations as meter_registration_routes
+from gridtokenx.gateway.routes import notifications as notification_routes
+from gridtokenx.gateway.routes import operator as operator_routes
 from gridtokenx.gateway.routes import orders as order_routes
+from gridtokenx.gateway.routes import statements as statement_routes
 from gridtokenx.gateway.routes import ws as ws_routes
+from gridtokenx.gateway.security_events import SecurityEvents
 from gridtokenx.gateway.store import SessionStore
 from gridtokenx.gateway.token_secret import load_token_secret
 
@@ -51,6 +60,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     grid.router,
     market_routes.router,
     ws_routes.router,
+    operator_routes.router,
+    statement_routes.router,
+    notification_routes.router,
+    meter_registration_routes.router,
 )
 """Every router of the API, in the order they are mounted."""
 
@@ -80,6 +93,12 @@ def build_context(settings: Settings, clock: Callable[[], datetime] = _now) -> G
         token_secret=load_token_secret(settings),
         operators=operator_wallets(settings),
         clock=clock,
+        security=SecurityEvents(
+            NotificationRepository(engine),
+            mailer=Mailer(settings.gateway),
+            redis=redis,
+            app_url=settings.gateway.sign_in_uri,
+        ),
     )
     account_service = AccountService(
         settings.gateway, accounts=repository, mailer=Mailer(settings.gateway), clock=clock
@@ -93,7 +112,12 @@ def build_context(settings: Settings, clock: Callable[[], datetime] = _now) -> G
         auth=auth_service,
         account_service=account_service,
         energy=EnergyBackends.build(settings, engine, redis),
-        orders=OrderService(settings, OrderChain(settings), clock),
+        orders=OrderService(
+            settings,
+            OrderChain(settings),
+            clock,
+            parameters=MarketParameters(engine, settings.orders),
+        ),
         order_records=OrderRepository(engine),
     )
 
@@ -121,6 +145,10 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = _now) -> Fast
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    # Inside CORS (a 429 carries the CORS headers a browser needs to read it), inside the
+    # request context (a 429 has a request id, a log line and metrics).
+    app.add_middleware(BookFastPath)
+    app.add_middleware(RateLimitMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=list(settings.gateway.cors_origins),

@@ -5,7 +5,8 @@ nonce; ``sign_in`` takes the nonce back exactly once (whatever the outcome: a re
 burns it), checks the signed message against it (``siws.check_sign_in``), finds or creates the
 wallet's account, and opens a session: a short-lived access token plus a refresh token whose
 family is the session. ``refresh`` rotates the refresh token; presenting an already exchanged
-one ends the session. A wallet is linked to an account only by a message, signed by that
+one ends the session. A deactivated account (``users.deactivated_at``) can neither sign in nor
+refresh. A wallet is linked to an account only by a message, signed by that
 wallet, whose nonce was issued to that account and whose statement names it.
 """
 
@@ -23,15 +24,18 @@ from typing import Literal
 from gridtokenx.config import GatewaySettings
 from gridtokenx.gateway import siws
 from gridtokenx.gateway.errors import (
+    AccountDeactivatedError,
     MessageMalformedError,
     NonceInvalidError,
     RefreshTokenInvalidError,
     RefreshTokenReusedError,
     SessionNotFoundError,
     SessionRevokedError,
+    UnavailableError,
 )
 from gridtokenx.gateway.repository import Account, AccountsRepository, Wallet
 from gridtokenx.gateway.roles import Role, role_at_sign_in
+from gridtokenx.gateway.security_events import SecurityEvents
 from gridtokenx.gateway.store import IssuedNonce, SessionRecord, SessionStore
 from gridtokenx.gateway.tokens import (
     AccessClaims,
@@ -82,8 +86,11 @@ class AuthService:
         token_secret: bytes,
         operators: frozenset[str],
         clock: Callable[[], datetime],
+        security: SecurityEvents | None = None,
     ) -> None:
         self._settings = settings
+        self.security = security
+        """Told of each sign-in and refresh-token reuse (notification + e-mail); never raises."""
         self._store = store
         self._accounts = accounts
         self._secret = token_secret
@@ -177,7 +184,29 @@ class AuthService:
             hash_secret(refresh_secret),
             self._settings.refresh_token_ttl_s,
         )
+        # An operator may have deactivated the account between the read above and the new
+        # session: deactivation commits before it ends the sessions, so reading it again here
+        # closes the gap (either this read sees it, or its session sweep sees this session).
+        account = await self._refuse_deactivated(account.id, session_id)
+        if self.security is not None:
+            await self.security.signed_in(
+                user_id=account.id,
+                session_id=session_id,
+                wallet=address,
+                user_agent=user_agent,
+                at=now,
+            )
         return self._tokens(account, session_id, address, f"{session_id}.{refresh_secret}")
+
+    async def _refuse_deactivated(self, user_id: uuid.UUID, session_id: str) -> Account:
+        account = await self._accounts.account(user_id)
+        if account.deactivated_at is not None:
+            await self._store.delete_session(session_id, user_id)
+            raise AccountDeactivatedError(
+                "this account was deactivated by an operator; contact the operator",
+                {"deactivated_at": account.deactivated_at.isoformat()},
+            )
+        return account
 
     async def refresh(self, refresh_token: str) -> Tokens:
         session_id, secret = split_refresh_token(refresh_token)
@@ -194,6 +223,10 @@ class AuthService:
             ttl_s=self._settings.refresh_token_ttl_s,
         )
         if outcome == "reused":
+            if self.security is not None:
+                await self.security.refresh_token_reused(
+                    user_id=record.user_id, session_id=session_id, at=self._clock()
+                )
             raise RefreshTokenReusedError(
                 "this refresh token was already used, so it may have been copied: the session "
                 "is ended everywhere; sign in again",
@@ -201,7 +234,7 @@ class AuthService:
             )
         if outcome != "rotated":
             raise RefreshTokenInvalidError("the refresh token is not valid: sign in again")
-        account = await self._accounts.account(record.user_id)
+        account = await self._refuse_deactivated(record.user_id, session_id)
         return self._tokens(account, session_id, record.wallet, f"{session_id}.{new_secret}")
 
     async def sign_out(self, refresh_token: str) -> None:
@@ -223,8 +256,16 @@ class AuthService:
             await self._store.delete_session(session_id, record.user_id)
 
     async def authenticate(self, access_token: str) -> Principal:
+        """The caller of a valid, unexpired token whose session is live. While Redis does not
+        answer (reduced mode, reported by ``/v1/health``) the signed token alone is trusted: a
+        session ended meanwhile stays usable for at most the token's remaining lifetime
+        (``access_token_ttl_s``), and sign-in, refresh and sign-out answer 503."""
         claims = decode_access_token(access_token, self._secret, self._clock())
-        if not await self._store.session_exists(claims.session_id):
+        try:
+            live = await self._store.session_exists(claims.session_id)
+        except UnavailableError:
+            live = True
+        if not live:
             raise SessionRevokedError("this session was ended: sign in again")
         return Principal(
             user_id=claims.user_id,

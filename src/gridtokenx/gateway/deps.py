@@ -40,12 +40,15 @@ PUBLIC_ROUTES = frozenset(
 """Routes without an access token: sign-in itself, health, the e-mail link (whose
 single-use token is the credential), field meters' readings (each device signature is the
 credential), the public, per-zone grid views (a token there only adds the caller's meters) and
-the public market data (``/v1/markets...``; the ``/v1/ws`` WebSocket is public too)."""
+the public market data (``/v1/markets...``; the ``/v1/ws`` WebSocket accepts anyone, and its
+private channels need the access token in an ``auth`` message: see ``routes/ws.py``)."""
 
 _bearer = HTTPBearer(auto_error=False, description="The access token from /v1/auth/sign-in")
 
 
-def get_context(request: Request) -> GatewayContext:
+# async, like every dependency here: FastAPI runs a plain ``def`` dependency in its thread pool,
+# a thread hop on every request.
+async def get_context(request: Request) -> GatewayContext:
     context: GatewayContext = request.app.state.context
     return context
 

@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
-from gridtokenx.gateway.errors import GatewayError, NotFoundError, UnavailableError
+from gridtokenx.gateway.errors import (
+    GatewayError,
+    NotFoundError,
+    RateLimitedError,
+    UnavailableError,
+)
 
 
 class MeterNotFoundError(NotFoundError):
@@ -34,12 +39,10 @@ class ReadingSignatureError(GatewayError):
     status = 401
 
 
-class MeterRateLimitedError(GatewayError):
+class MeterRateLimitedError(RateLimitedError):
     """A meter posted more readings than its window allows; ``details.retry_after_s`` (also the
-    ``Retry-After`` header) says when its next window opens. Nothing of the batch was produced."""
-
-    code = "rate_limited"
-    status = 429
+    ``Retry-After`` header) says when its next window opens. Nothing of the batch was produced.
+    The same code as every other rate limit (``rate_limited``, 429)."""
 
 
 class ReadingsNotAcknowledgedError(UnavailableError):

@@ -164,3 +164,118 @@ class GatewayConfigError(GatewayError):
     """A gateway setting cannot work (a short token secret, half a TLS configuration)."""
 
     code = "configuration_error"
+
+
+# --- statements (helper C): /v1/me/statements/{YYYY-MM} and /v1/accounts/{id}/statements/...
+
+
+class StatementMonthInvalidError(GatewayError):
+    """The month is not ``YYYY-MM`` (e.g. ``2026-11``)."""
+
+    code = "statement_month_invalid"
+    status = 422
+
+
+class StatementMonthFutureError(GatewayError):
+    """The month has not started yet in the statements' local time: no statement exists."""
+
+    code = "statement_month_in_future"
+    status = 422
+
+
+class StatementNotFoundError(NotFoundError):
+    """No such account, or another account's statement asked for by a non-operator."""
+
+    code = "statement_not_found"
+
+
+# --- operator routes (routes/operator.py) -------------------------------------------------
+
+
+class AccountDeactivatedError(GatewayError):
+    """The account was deactivated by an operator: it can neither sign in nor refresh."""
+
+    code = "account_deactivated"
+    status = 403
+
+
+class OperatorSelfActionError(ConflictError):
+    """An operator tried to deactivate or demote their own account."""
+
+    code = "operator_self_action"
+
+
+class RolePinnedError(ConflictError):
+    """The account holds a wallet listed in ``gateway.operator_wallets`` (or the chain's
+    operator key): every sign-in makes it an operator again, so a demotion would not last."""
+
+    code = "role_pinned_by_configuration"
+
+
+class AccountStateUnchangedError(ConflictError):
+    """The account already has that role, or is already (de)activated."""
+
+    code = "account_state_unchanged"
+
+
+class MarketParameterError(GatewayError):
+    """A market parameter outside its bounds, or one that this platform cannot change."""
+
+    code = "market_parameter_invalid"
+    status = 400
+
+
+class MarketFeeOnChainError(ConflictError):
+    """The fee is the Trading program's ``fee_bps``, fixed by ``initialize_market``: the program
+    has no instruction that changes it."""
+
+    code = "market_fee_on_chain"
+
+
+class FaucetNotLocalError(ConflictError):
+    """The configured cluster is not the platform's local chain node: no faucet there."""
+
+    code = "faucet_not_local"
+
+
+class FaucetRequestError(GatewayError):
+    code = "faucet_request_invalid"
+    status = 400
+
+
+class SimulatorUnavailableError(UnavailableError):
+    """The simulator's control API did not answer."""
+
+    code = "simulator_unavailable"
+
+
+class SimulatorRefusedError(GatewayError):
+    """The simulator refused the control change; ``details`` carries its own code and message."""
+
+    code = "simulator_refused"
+    status = 409
+
+
+class RateLimitedError(GatewayError):
+    """A client IP or signed-in wallet passed its request limit for a route class (see
+    ``RateLimitSettings``); ``details.retry_after_s`` (also ``Retry-After``) says when its
+    window ends. Answered by the rate-limit middleware before any route runs."""
+
+    code = "rate_limited"
+    status = 429
+
+
+class MarketModeFixedError(ConflictError):
+    """The matching mode is the matcher's setting (``GRIDTOKENX_MARKET__MODE``), fixed for a
+    market's life: the matcher cannot switch a live book between continuous and auction."""
+
+    code = "market_mode_fixed"
+
+
+# --- notifications (routes/notifications.py) ---
+
+
+class NotificationNotFoundError(NotFoundError):
+    """No notification with this id belongs to the caller (another account's answers the same)."""
+
+    code = "notification_not_found"

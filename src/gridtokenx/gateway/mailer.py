@@ -1,39 +1,33 @@
-"""Sending e-mail over SMTP (aiosmtplib): plain, STARTTLS or implicit TLS, per settings."""
+"""Sending e-mail over SMTP (aiosmtplib): plain, STARTTLS or implicit TLS, per settings.
+
+The sending itself is :mod:`gridtokenx.notifications.smtp`, shared with the notifier; this
+adapter maps its failures to the gateway's 503 ``email_delivery_failed``.
+"""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
-import aiosmtplib
-
 from gridtokenx.config import GatewaySettings
 from gridtokenx.gateway.errors import EmailDeliveryError
+from gridtokenx.notifications.smtp import (
+    SmtpRefusedError,
+    SmtpUnavailableError,
+    build_message,
+    send_message,
+)
 
 
 class Mailer:
     def __init__(self, settings: GatewaySettings) -> None:
         self._settings = settings
 
-    async def send(self, *, to: str, subject: str, body: str) -> None:
+    async def send(
+        self, *, to: str, subject: str, body: str, message_id: str | None = None
+    ) -> None:
         settings = self._settings
-        message = EmailMessage()
-        message["From"] = settings.smtp_from
-        message["To"] = to
-        message["Subject"] = subject
-        message.set_content(body)
-        password = settings.smtp_password.get_secret_value() if settings.smtp_password else None
+        message = build_message(settings, to=to, subject=subject, body=body, message_id=message_id)
         try:
-            await aiosmtplib.send(
-                message,
-                hostname=settings.smtp_host,
-                port=settings.smtp_port,
-                use_tls=settings.smtp_tls == "tls",
-                start_tls=settings.smtp_tls == "starttls",
-                username=settings.smtp_username,
-                password=password,
-                timeout=settings.smtp_timeout_s,
-            )
-        except (aiosmtplib.SMTPException, OSError) as exc:
+            await send_message(settings, message)
+        except (SmtpRefusedError, SmtpUnavailableError) as exc:
             raise EmailDeliveryError(
                 f"the mail server {settings.smtp_host}:{settings.smtp_port} did not accept the "
                 f"message ({exc}); try again later",

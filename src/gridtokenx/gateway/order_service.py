@@ -5,7 +5,9 @@ The gateway holds no user key: every prepared transaction has the caller's walle
 signer and fee payer, and ``submit`` relays only transactions that pass
 :func:`gridtokenx.gateway.order_transactions.check_transaction`. Cancel and claim are prepared
 only for an open order of the signed-in wallet (read from the chain itself); any other address
-answers 404 ``order_not_found`` whoever owns it, so nothing leaks.
+answers 404 ``order_not_found`` whoever owns it, so nothing leaks. Prices and quantities are
+checked against the configured bounds and then against the market's tick and lot as operators
+set them (:class:`~gridtokenx.gateway.operator_market.MarketParameters`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from gridtokenx.chain.trading.builders import (
 )
 from gridtokenx.config import Settings
 from gridtokenx.gateway.auth_service import Principal
+from gridtokenx.gateway.operator_market import MarketParameters
 from gridtokenx.gateway.order_chain import OrderChain
 from gridtokenx.gateway.order_errors import (
     NothingToClaimError,
@@ -63,11 +66,17 @@ ORDER_ID_ATTEMPTS = 8
 
 class OrderService:
     def __init__(
-        self, settings: Settings, chain: OrderChain, clock: Callable[[], datetime]
+        self,
+        settings: Settings,
+        chain: OrderChain,
+        clock: Callable[[], datetime],
+        parameters: MarketParameters | None = None,
     ) -> None:
         self.bounds = settings.orders
         self.chain = chain
         self._clock = clock
+        self.parameters = parameters
+        """Operators' per-market tick and lot (None: the configured ones only)."""
 
     async def prepare_place(
         self, caller: Principal, request: PlaceOrderRequest
@@ -82,6 +91,15 @@ class OrderService:
         )
         owner = Pubkey.from_string(caller.wallet)
         keys = self.chain.addresses().market_keys()
+        if self.parameters is not None:
+            tick_and_lot = await self.parameters.current(str(keys.market))
+            check_order(
+                self.parameters.bounds_for(tick_and_lot),
+                price=request.price_per_kwh,
+                quantity=request.quantity,
+                expiry_s=request.expiry_s,
+                now_s=int(now.timestamp()),
+            )
         candidates = order_id_candidates(int(now.timestamp() * 1000), ORDER_ID_ATTEMPTS)
         holdings, free = await self.chain.holdings_and_free(
             owner, [keys.order(owner, each) for each in candidates]

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gridtokenx.gateway.database import postgres_transaction
 from gridtokenx.gateway.errors import (
+    AccountDeactivatedError,
     ConflictError,
     EmailTokenInvalidError,
     LastWalletError,
@@ -38,6 +39,8 @@ class Account:
     created_at: datetime
     email: str | None
     email_verified_at: datetime | None
+    deactivated_at: datetime | None = None
+    """Set by an operator: the account can no longer sign in or refresh."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,6 +89,11 @@ class AccountsRepository:
             ).first()
             if row is not None:
                 account = _account(row)
+                if account.deactivated_at is not None:
+                    raise AccountDeactivatedError(
+                        "this account was deactivated by an operator; contact the operator",
+                        {"deactivated_at": account.deactivated_at.isoformat()},
+                    )
                 role = role_for(account.role)
                 if role != account.role:
                     await connection.execute(
@@ -249,4 +257,5 @@ def _account(row: Row[Any]) -> Account:
         created_at=mapping["created_at"],
         email=mapping["email"],
         email_verified_at=mapping["email_verified_at"],
+        deactivated_at=mapping.get("deactivated_at"),
     )

@@ -36,6 +36,11 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     postgres: Literal["ok", "unavailable"]
     redis: Literal["ok", "unavailable"]
+    features_off: list[str] = Field(
+        default_factory=list,
+        description="What does not work until the unavailable services answer again "
+        "(see routes/health.py for each name); empty when status is ok",
+    )
 
 
 class Version(BaseModel):

@@ -1,4 +1,5 @@
-"""The account tables of migration 0008_accounts, as SQLAlchemy Core tables (no ORM)."""
+"""The account tables of migration 0008_accounts (``users.deactivated_at``: 0010_audit), as
+SQLAlchemy Core tables (no ORM)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ users = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("email", Text),
     Column("email_verified_at", DateTime(timezone=True)),
+    Column("deactivated_at", DateTime(timezone=True)),
 )
 
 wallets = Table(

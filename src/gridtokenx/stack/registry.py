@@ -14,11 +14,15 @@ from gridtokenx.stack.services.indexer import IndexerService
 from gridtokenx.stack.services.influxdb import InfluxService
 from gridtokenx.stack.services.ingestion import IngestionService
 from gridtokenx.stack.services.kafka import KafkaService
+from gridtokenx.stack.services.mailbox import MailboxService
 from gridtokenx.stack.services.market_feed import MarketFeedService
 from gridtokenx.stack.services.matcher import MatcherService
 from gridtokenx.stack.services.minting import MintingService
+from gridtokenx.stack.services.notifier import NotifierService
 from gridtokenx.stack.services.oracle import OracleService
+from gridtokenx.stack.services.pipeline_exporter import PipelineExporterService
 from gridtokenx.stack.services.postgres import PostgresService
+from gridtokenx.stack.services.prometheus import PrometheusService
 from gridtokenx.stack.services.redis import RedisService
 from gridtokenx.stack.services.settlement import SettlementService
 from gridtokenx.stack.services.simulator import SimulatorService
@@ -42,4 +46,8 @@ SERVICE_TYPES: tuple[type[Service], ...] = (
     MarketFeedService,
     WebTradingService,
     WebAdminService,
+    PrometheusService,
+    PipelineExporterService,
+    MailboxService,
+    NotifierService,
 )

@@ -16,6 +16,20 @@
 //   node journey.mjs map      → {"paintedPixels": ..., "sampledPixels": ...}
 //   node journey.mjs cluster  → where the development wallet is offered (CUSTOM_RPC_URL)
 //   node journey.mjs shell    → the title and headings of the page at PAGE_PATH
+//   node journey.mjs market   → {"before": ...} what the market panels show once they match
+//                               EXPECT, then what they show once they match EXPECT_FILE
+//                               (book levels, tape, candle count, 24-hour stats, feed states)
+//   node journey.mjs reload   → signs in, reloads the page → whether the session came back
+//                               without a click, and whether its access token is in storage
+//   node journey.mjs restored → a new browser on the same profile: signed in without a click?
+//   node journey.mjs feedfaults → like `market`, through a WebSocket route in the page: once the
+//                               panels match EXPECT, the next book update from the gateway is
+//                               dropped (the page must resync), and once they match
+//                               EXPECT_FILE the socket is closed (the page must show "stale",
+//                               reconnect and be live again) → what it sent and showed
+//   node journey.mjs history  → my fills and settlements once EXPECT.tradeId shows as settled
+//   node journey.mjs energy   → the energy page's meters (signed in), and what its production
+//                               and mint cards show
 //
 // Environment: GRIDTOKENX_WEB_DIR (the npm workspace), APP_URL, PROFILE_DIR, ARTIFACT_DIR,
 // EXPECT (JSON, for `balances`: wait until the page shows these base units), CUSTOM_RPC_URL,
@@ -164,6 +178,8 @@ async function shell(page) {
   const path = process.env.PAGE_PATH;
   await page.goto(new URL(path, appUrl).toString());
   await page.getByRole("main").getByRole("heading").first().waitFor({ timeout: TIMEOUT_MS });
+  // The wallet button loads after the first paint (its own chunk).
+  await page.getByRole("button", { name: "Connect wallet" }).waitFor({ timeout: TIMEOUT_MS });
   const title = await page.title();
   const name = title.toLowerCase().replace(/[^a-z0-9]+/g, "-");
   await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
@@ -199,10 +215,14 @@ async function send(page) {
   return { signature };
 }
 
+/** Signed in: restored from the gateway's cookie on load, or by the button when there is none. */
 async function signIn(page) {
   await openTradingPage(page);
-  await page.getByRole("button", { name: "Sign in with wallet" }).click();
-  await page.getByTestId("signed-in").waitFor({ timeout: TIMEOUT_MS });
+  const button = page.getByRole("button", { name: "Sign in with wallet" });
+  const signedIn = page.getByTestId("signed-in");
+  await signedIn.or(button).first().waitFor({ timeout: TIMEOUT_MS });
+  if (!(await signedIn.count())) await button.click();
+  await signedIn.waitFor({ timeout: TIMEOUT_MS });
 }
 
 async function orderRows(page, count) {
@@ -245,7 +265,210 @@ async function cancel(page) {
   return { orders: left };
 }
 
-const phases = { connect, balances, live, send, map, cluster, shell, order, cancel };
+/** What the market panels show, read from the page (base units as decimal strings). */
+function observeMarket() {
+  const rows = (side) =>
+    [...document.querySelectorAll(`[data-testid=book-level][data-side=${side}]`)].map((row) => [
+      row.getAttribute("data-price"),
+      row.getAttribute("data-quantity"),
+    ]);
+  const stat = (name) => document.querySelector(`[data-testid=stat-${name}]`)?.getAttribute("data-base-units") ?? null;
+  const panels = ["market-stats", "order-book", "candles", "trade-tape"];
+  return {
+    bids: rows("buy"),
+    asks: rows("sell").reverse(),
+    tape: [...document.querySelectorAll("[data-testid=tape-trade]")].map((row) => row.getAttribute("data-trade-id")),
+    candles: Number(document.querySelector("[data-testid=candles-chart]")?.getAttribute("data-candles") ?? 0),
+    candleCanvases: document.querySelectorAll("[data-testid=candles-chart] canvas").length,
+    depthPoints: Number(document.querySelector("[data-testid=depth-chart]")?.getAttribute("data-points") ?? 0),
+    stats: { last: stat("last"), volume: stat("volume"), trades: stat("trades"), high: stat("high"), low: stat("low") },
+    live: Object.fromEntries(panels.map((id) => [id, document.querySelector(`[data-testid=${id}]`)?.getAttribute("data-live") ?? null])),
+  };
+}
+
+/** Wait until the panels show `want` (every key of it), then return what they show. */
+async function marketShows(page, want) {
+  await page
+    .waitForFunction(
+      ([source, want]) => {
+        const seen = new Function(`return (${source})()`)();
+        return Object.entries(want).every(([key, value]) => JSON.stringify(seen[key]) === JSON.stringify(value));
+      },
+      [observeMarket.toString(), want],
+      { timeout: TIMEOUT_MS },
+    )
+    .catch(() => undefined);
+  return page.evaluate(observeMarket);
+}
+
+async function market(page) {
+  await page.goto(appUrl);
+  await page.getByTestId("market-view").waitFor({ timeout: TIMEOUT_MS });
+  const before = await marketShows(page, JSON.parse(process.env.EXPECT));
+  await page.screenshot({ path: join(artifacts, "trading-market.png"), fullPage: true });
+  process.stdout.write(JSON.stringify({ before }) + "\n");
+  let expected = null;
+  while (expected === null) {
+    try {
+      expected = JSON.parse(await readFile(process.env.EXPECT_FILE, "utf8"));
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const after = await marketShows(page, expected);
+  await page.screenshot({ path: join(artifacts, "trading-market-live.png"), fullPage: true });
+  return after;
+}
+
+async function storedText(page) {
+  return page.evaluate(() => JSON.stringify({ ...window.localStorage }) + JSON.stringify({ ...window.sessionStorage }) + document.cookie);
+}
+
+async function reload(page) {
+  const tokens = [];
+  page.on("response", async (response) => {
+    const path = new URL(response.url()).pathname;
+    if ((path === "/v1/auth/sign-in" || path === "/v1/auth/refresh") && response.ok()) {
+      tokens.push({ path, token: (await response.json()).access_token });
+    }
+  });
+  await signIn(page);
+  await page.reload();
+  const button = page.getByRole("button", { name: "Sign in with wallet" });
+  const signedIn = page.getByTestId("signed-in");
+  await signedIn.or(button).first().waitFor({ timeout: TIMEOUT_MS });
+  await page.screenshot({ path: join(artifacts, "trading-reloaded.png"), fullPage: true });
+  const stored = await storedText(page);
+  return {
+    signedInAfterReload: (await signedIn.count()) > 0,
+    role: await signedIn.getAttribute("data-role").catch(() => null),
+    tokenRoutes: tokens.map(({ path }) => path),
+    tokenInStorage: tokens.some(({ token }) => stored.includes(token)),
+  };
+}
+
+async function restored(page) {
+  let refreshed = 0;
+  page.on("response", (response) => {
+    if (new URL(response.url()).pathname === "/v1/auth/refresh" && response.ok()) refreshed += 1;
+  });
+  await openTradingPage(page);
+  const button = page.getByRole("button", { name: "Sign in with wallet" });
+  const signedIn = page.getByTestId("signed-in");
+  await signedIn.or(button).first().waitFor({ timeout: TIMEOUT_MS });
+  return { signedIn: (await signedIn.count()) > 0, refreshed };
+}
+
+async function history(page) {
+  const { tradeId } = JSON.parse(process.env.EXPECT);
+  let clicked = false;
+  await openTradingPage(page);
+  const button = page.getByRole("button", { name: "Sign in with wallet" });
+  const signedIn = page.getByTestId("signed-in");
+  await signedIn.or(button).first().waitFor({ timeout: TIMEOUT_MS });
+  if (!(await signedIn.count())) {
+    clicked = true;
+    await button.click();
+  }
+  await page
+    .locator(`[data-testid=fill-row][data-trade-id="${tradeId}"][data-status=settled]`)
+    .or(page.locator("[data-testid=transaction-error]"))
+    .first()
+    .waitFor({ timeout: TIMEOUT_MS });
+  await page.locator("[data-testid=settlement-row][data-status=settled]").first().waitFor({ timeout: TIMEOUT_MS });
+  await page.screenshot({ path: join(artifacts, "trading-history.png"), fullPage: true });
+  const fills = await page.getByTestId("fill-row").evaluateAll((rows) =>
+    rows.map((row) => ({
+      tradeId: row.getAttribute("data-trade-id"),
+      status: row.getAttribute("data-status"),
+      signature: row.querySelector("[data-testid=signature]")?.getAttribute("data-signature") ?? null,
+    })),
+  );
+  const settlements = await page.getByTestId("settlement-row").evaluateAll((rows) =>
+    rows.map((row) => ({
+      status: row.getAttribute("data-status"),
+      trades: row.getAttribute("data-trades"),
+      signature: row.querySelector("[data-testid=signature]")?.getAttribute("data-signature") ?? null,
+      sold: row.getAttribute("data-energy-sold"),
+      received: row.getAttribute("data-quote-received"),
+    })),
+  );
+  return { fills, settlements, signedInWithoutClick: !clicked };
+}
+
+async function energy(page) {
+  await page.goto(new URL("/energy", appUrl).toString());
+  await page.getByTestId("wallet-address").waitFor({ timeout: TIMEOUT_MS });
+  const button = page.getByRole("button", { name: "Sign in with wallet" });
+  const meters = page.getByTestId("my-meters");
+  await meters.or(button).first().waitFor({ timeout: TIMEOUT_MS });
+  if (!(await meters.count())) await button.click();
+  await page.getByTestId("meter-row").first().waitFor({ timeout: TIMEOUT_MS });
+  await page.getByTestId("energy-production").waitFor({ timeout: TIMEOUT_MS });
+  await page.getByTestId("meter-mints").getByText(/Nothing minted yet|Reading time/).first().waitFor({ timeout: TIMEOUT_MS });
+  await page.getByTestId("energy-production").getByText(/No readings|Produced/).first().waitFor({ timeout: TIMEOUT_MS });
+  await page.screenshot({ path: join(artifacts, "trading-energy.png"), fullPage: true });
+  return {
+    meters: await page.getByTestId("meter-row").evaluateAll((rows) =>
+      rows.map((row) => ({
+        status: row.getAttribute("data-status"),
+        zone: row.getAttribute("data-zone"),
+        mintedWh: row.getAttribute("data-minted-wh"),
+        source: row.getAttribute("data-source"),
+      })),
+    ),
+    production: await page.getByTestId("energy-production").innerText(),
+    mints: await page.getByTestId("meter-mints").innerText(),
+  };
+}
+
+async function feedfaults(page) {
+  const sent = [];
+  const dropped = [];
+  const sockets = [];
+  let dropBookUpdate = false;
+  await page.routeWebSocket(/\/v1\/ws$/, (socket) => {
+    const server = socket.connectToServer();
+    sockets.push(socket);
+    socket.onMessage((message) => {
+      sent.push(JSON.parse(String(message)));
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      const parsed = JSON.parse(String(message));
+      if (dropBookUpdate && parsed.type === "update" && parsed.channel.startsWith("book:")) {
+        dropBookUpdate = false;
+        dropped.push({ previous: String(parsed.previous), sequence: String(parsed.sequence) });
+        return;
+      }
+      socket.send(message);
+    });
+  });
+  await page.goto(appUrl);
+  await page.getByTestId("market-view").waitFor({ timeout: TIMEOUT_MS });
+  const before = await marketShows(page, JSON.parse(process.env.EXPECT));
+  dropBookUpdate = true;
+  process.stdout.write(JSON.stringify({ before }) + "\n");
+  let expected = null;
+  while (expected === null) {
+    try {
+      expected = JSON.parse(await readFile(process.env.EXPECT_FILE, "utf8"));
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  const resynced = await marketShows(page, expected);
+  // The gateway goes away (as the page sees it): every panel turns stale, then live again.
+  await sockets[sockets.length - 1].close({ code: 1012, reason: "test" });
+  const book = page.getByTestId("order-book");
+  await book.locator("[data-testid=feed-status][data-state=stale]").waitFor({ timeout: TIMEOUT_MS });
+  const staleText = await book.getByTestId("feed-status").innerText();
+  await page.screenshot({ path: join(artifacts, "trading-market-stale.png"), fullPage: true });
+  const after = await marketShows(page, expected);
+  return { before, resynced, after, staleText, sent, dropped, connections: sockets.length };
+}
+
+const phases = { feedfaults, energy, history, connect, balances, live, send, map, cluster, shell, order, cancel, market, reload, restored };
 const phase = phases[process.argv[2]];
 if (!phase) throw new Error(`unknown phase ${process.argv[2]}`);
 

@@ -3,6 +3,12 @@
 Synchronous and free of network I/O: the server calls it from one event loop. Executed
 transactions queue up as log records until the committer makes them durable
 (``take_pending`` / ``mark_durable``); only durable transactions count as confirmed.
+
+Durable nonces: a transaction whose first instruction advances a System nonce account may name
+that account's stored nonce instead of a recent blockhash, as on a real cluster. (With its own
+blockhash check off, LiteSVM hands the System program the transaction's ``recent_blockhash``
+as the current blockhash, so the next stored nonce derives from the transaction's bytes and a
+log replay reproduces every stored nonce.)
 """
 
 from __future__ import annotations
@@ -53,6 +59,12 @@ from gridtokenx.chain.node.wal import encode_record
 from gridtokenx.chain.svm import execute, simulate
 
 SLOTS_PER_EPOCH = 432_000
+_ADVANCE_NONCE_ACCOUNT = (4).to_bytes(4, "little")
+"""The System program's AdvanceNonceAccount instruction tag."""
+_NONCE_ACCOUNT_LEN = 80
+_NONCE_INITIALIZED = (1).to_bytes(4, "little")
+_STORED_NONCE = slice(40, 72)
+"""Nonce account: version u32, state u32, authority (32 bytes), stored nonce, fee (u64)."""
 
 
 @dataclass
@@ -229,7 +241,7 @@ class Ledger:
             if preflight:
                 raise preflight_failure("AlreadyProcessed", None)
             return
-        if not self.window.is_valid(transaction.message.recent_blockhash):
+        if not self.blockhash_usable(transaction.message):
             if preflight:
                 raise preflight_failure("BlockhashNotFound", None)
             return
@@ -249,6 +261,34 @@ class Ledger:
         else:
             self._set_sigverify(True)
         self._execute(signature, transaction, raw, self.slot)
+
+    def blockhash_usable(self, message: Message | MessageV0 | MessageV1) -> bool:
+        """Whether ``message``'s blockhash is in the window, or is the stored nonce of the
+        nonce account its first instruction advances (a durable-nonce transaction)."""
+        return self.window.is_valid(message.recent_blockhash) or self._uses_stored_nonce(message)
+
+    def _uses_stored_nonce(self, message: Message | MessageV0 | MessageV1) -> bool:
+        """Whether ``message`` is a durable-nonce transaction naming its nonce account's
+        stored nonce (its first instruction advances that account)."""
+        if not message.instructions:
+            return False
+        first = message.instructions[0]
+        keys = message.account_keys
+        if (
+            keys[first.program_id_index] != SYSTEM_PROGRAM_ID
+            or bytes(first.data)[:4] != _ADVANCE_NONCE_ACCOUNT
+            or not first.accounts
+        ):
+            return False
+        account = self.svm.get_account(keys[first.accounts[0]])
+        if (
+            account is None
+            or account.owner != SYSTEM_PROGRAM_ID
+            or len(account.data) != _NONCE_ACCOUNT_LEN
+            or bytes(account.data[4:8]) != _NONCE_INITIALIZED
+        ):
+            return False
+        return bytes(account.data[_STORED_NONCE]) == bytes(message.recent_blockhash)
 
     def replay(self, slot: int, raw: bytes) -> None:
         """Re-execute a logged transaction at its original slot (signatures were checked)."""

@@ -300,7 +300,7 @@ class RpcMethods:
             if replace_blockhash
             else None
         )
-        if not replace_blockhash and not window.is_valid(transaction.message.recent_blockhash):
+        if not replace_blockhash and not self.ledger.blockhash_usable(transaction.message):
             return self._context(
                 {
                     "err": "BlockhashNotFound",

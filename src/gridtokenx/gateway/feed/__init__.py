@@ -8,4 +8,9 @@ sequence, the recent trades without counterparties, OHLCV candles (1m, 5m, 15m, 
 change on Redis pub/sub (:mod:`~.bus`). Each gateway worker follows them into memory
 (:mod:`~.mirror`) and serves ``/v1/markets...`` and the ``/v1/ws`` WebSocket from there:
 workers stay stateless and no public read queries a database.
+
+The feed process also publishes the public ``grid`` channel (:mod:`~.grid_publisher`, document
+in :mod:`~.grid_channel`). The private WebSocket channels live in the worker: ``user`` follows
+the notifier's per-user events (:mod:`~.user_events`) over a PostgreSQL snapshot
+(:mod:`~.user_snapshot`), ``meter:<id>`` polls InfluxDB (:mod:`~.private`).
 """

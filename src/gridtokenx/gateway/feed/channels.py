@@ -1,14 +1,17 @@
-"""Names of the public market-data channels: ``book:<market>``, ``trades:<market>``,
-``candles:<market>:<interval>`` and ``stats:<market>``.
+"""Channel names of ``/v1/ws``: the public market channels ``book:<market>``,
+``trades:<market>``, ``candles:<market>:<interval>`` and ``stats:<market>``; the public ``grid``
+(per-zone flows); the private ``user`` (the signed-in account's events) and ``meter:<id>`` (one
+meter's readings, for its owner and operators).
 
 One registry (:data:`CHANNEL_KINDS`) says which kinds exist and how their names are formed, so
-the WebSocket and the feed parse names in one place; the private ``user`` channel and the
-``grid`` and ``meter:<id>`` channels are further kinds to add here (with their access rule).
+the WebSocket and the feed parse names in one place; :data:`PRIVATE_KINDS` are those that need
+an access token (the access rule itself is in :mod:`~.private`).
 """
 
 from __future__ import annotations
 
 import enum
+import uuid
 from dataclasses import dataclass
 from typing import Final
 
@@ -32,10 +35,19 @@ class ChannelKind(enum.StrEnum):
     TRADES = "trades"
     CANDLES = "candles"
     STATS = "stats"
+    GRID = "grid"
+    USER = "user"
+    METER = "meter"
 
 
 CHANNEL_KINDS: Final[frozenset[ChannelKind]] = frozenset(ChannelKind)
-"""The kinds a client may subscribe to (all public)."""
+"""The kinds a client may subscribe to."""
+MARKET_KINDS: Final = frozenset(
+    {ChannelKind.BOOK, ChannelKind.TRADES, ChannelKind.CANDLES, ChannelKind.STATS}
+)
+"""The kinds named after a market (``market`` is its address)."""
+PRIVATE_KINDS: Final = frozenset({ChannelKind.USER, ChannelKind.METER})
+"""The kinds that need an access token (``{"op": "auth"}``) first."""
 
 
 def is_market_address(text: str) -> bool:
@@ -47,11 +59,19 @@ def is_market_address(text: str) -> bool:
 class Channel:
     kind: ChannelKind
     market: str
+    """The market address of a market kind, the meter id (canonical UUID text) of ``meter``,
+    and ``""`` for ``grid`` and ``user``."""
     interval: str | None = None
     """The candle interval (``"1m"`` ...); ``None`` for every other kind."""
 
     @property
+    def is_market(self) -> bool:
+        return self.kind in MARKET_KINDS
+
+    @property
     def name(self) -> str:
+        if not self.market:
+            return self.kind.value
         if self.interval is None:
             return f"{self.kind.value}:{self.market}"
         return f"{self.kind.value}:{self.market}:{self.interval}"
@@ -69,6 +89,17 @@ class Channel:
             raise ChannelNameError(
                 f"unknown channel kind {kind_text!r:.20} in {name!r:.100}; known: {kinds}"
             ) from None
+        if kind in (ChannelKind.GRID, ChannelKind.USER):
+            if rest or ":" in name:
+                raise ChannelNameError(f"{name!r:.100}: the {kind.value} channel has no parts")
+            return cls(kind, "")
+        if kind is ChannelKind.METER:
+            try:
+                return cls(kind, str(uuid.UUID(rest)))
+            except ValueError:
+                raise ChannelNameError(
+                    f"{name!r:.100}: a meter channel is meter:<meter id (UUID)>"
+                ) from None
         market, _, interval = rest.partition(":")
         if not is_market_address(market):
             raise ChannelNameError(f"{name!r:.100}: {market!r:.50} is not a market address")

@@ -1,12 +1,15 @@
-"""``gridtokenx gateway feed``: the market-data feed until SIGTERM or Ctrl-C."""
+"""``gridtokenx gateway feed``: the market-data feed and the ``grid`` channel's publisher (its
+own thread) until SIGTERM or Ctrl-C."""
 
 from __future__ import annotations
 
 import argparse
+import threading
 
 import redis
 
 from gridtokenx.config import get_settings
+from gridtokenx.gateway.feed.grid_publisher import run_grid_publisher
 from gridtokenx.gateway.feed.service import MarketDataFeed
 from gridtokenx.service_process import add_service_arguments, start_service, stop_on_signals
 
@@ -27,9 +30,21 @@ def _feed(args: argparse.Namespace) -> int:
     )
     client = redis.Redis(host=settings.redis.host, port=settings.redis.port, socket_timeout=5)
     feed = MarketDataFeed(settings, client)
-    stop_on_signals(feed.stop)
+    grid_stop = threading.Event()
+    grid = threading.Thread(
+        target=run_grid_publisher, args=(settings, grid_stop), name="grid-publisher"
+    )
+
+    def stop() -> None:
+        feed.stop()
+        grid_stop.set()
+
+    stop_on_signals(stop)
+    grid.start()
     try:
         feed.run(max_idle_polls=args.exit_when_idle)
     finally:
+        grid_stop.set()
+        grid.join()
         client.close()
     return 0

@@ -11,8 +11,8 @@ class MarketDataError(GridTokenXError):
 
 
 class ChannelNameError(MarketDataError):
-    """A channel name is not ``book:<market>``, ``trades:<market>``, ``stats:<market>`` or
-    ``candles:<market>:<interval>``."""
+    """A channel name is not ``book:<market>``, ``trades:<market>``, ``stats:<market>``,
+    ``candles:<market>:<interval>``, ``grid``, ``user`` or ``meter:<meter id>``."""
 
 
 class FeedUnavailableError(MarketDataError):

@@ -1,4 +1,5 @@
-"""A gateway worker's copy of every market-data channel, kept current by Redis pub/sub.
+"""A gateway worker's copy of every market-data channel and of the public ``grid`` channel,
+kept current by Redis pub/sub.
 
 :class:`MarketMirror` subscribes to the feed's update pattern first, then loads every snapshot
 (:mod:`~.bus`), then applies each update to its views (:mod:`~.views`): an update its view
@@ -25,7 +26,8 @@ from redis.exceptions import RedisError
 
 from gridtokenx.config import MarketDataSettings, RedisSettings
 from gridtokenx.gateway.feed.bus import BusKeys
-from gridtokenx.gateway.feed.channels import Channel
+from gridtokenx.gateway.feed.channels import PRIVATE_KINDS, Channel, ChannelKind
+from gridtokenx.gateway.feed.errors import ChannelNameError
 from gridtokenx.gateway.feed.views import Applied, ChannelView, JsonObject, new_view
 
 _log = logging.getLogger(__name__)
@@ -123,7 +125,8 @@ class MarketMirror:
                 recent_trades=self._settings.recent_trades,
                 candles_kept=self._settings.candles_kept,
             )
-            self.markets.add(channel.market)
+            if channel.is_market:
+                self.markets.add(channel.market)
         return view
 
     async def _load_all(self) -> None:
@@ -132,8 +135,7 @@ class MarketMirror:
         names = [
             channel.name for market in sorted(markets) for channel in Channel.of_market(market)
         ]
-        if not names:
-            return
+        names.append(Channel(ChannelKind.GRID, "").name)
         documents = await self._redis.mget([self._keys.snapshot(name) for name in names])
         for name, raw in zip(names, documents, strict=True):
             if raw is not None:
@@ -156,9 +158,11 @@ class MarketMirror:
         try:
             update: dict[str, Any] = json.loads(payload)
             name = str(update["channel"])
+            if Channel.parse(name).kind in PRIVATE_KINDS:
+                raise ValueError(f"{name} is a private channel: never on the public bus")
             view = self._view_for(name)
             applied = view.apply(int(update["previous"]), int(update["sequence"]), update["data"])
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, ChannelNameError) as exc:
             _log.warning("market data: malformed update skipped: %s", exc)
             return
         if applied is Applied.APPLIED:

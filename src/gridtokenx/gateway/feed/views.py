@@ -17,6 +17,8 @@ Update data per kind::
     candles  {"candle": {"open_time_ms", "open", "high", "low", "close", "volume",
                          "quote_volume", "trade_count"}}
     stats    the whole statistics object (see :mod:`~.stats`)
+    grid     the whole per-zone document (see :mod:`~.grid_channel`); its sequence is the time
+             (unix ms) the grid publisher computed it
 
 A level of quantity 0 is gone. ``complete`` is false once the feed saw a gap in the matcher's
 book-delta chain (a record lost to retention): levels it never saw may be missing. No update or
@@ -192,8 +194,12 @@ class StatsView(ChannelView):
         return dict(self.stats)
 
 
+class GridView(StatsView):
+    """The public per-zone grid document; each update replaces it whole."""
+
+
 def new_view(channel: Channel, *, recent_trades: int, candles_kept: int) -> ChannelView:
-    """An empty view (sequence 0) for ``channel``."""
+    """An empty view (sequence 0) for ``channel`` (a market kind or ``grid``)."""
     if channel.kind is ChannelKind.BOOK:
         return BookView()
     if channel.kind is ChannelKind.TRADES:
@@ -201,4 +207,6 @@ def new_view(channel: Channel, *, recent_trades: int, candles_kept: int) -> Chan
     if channel.kind is ChannelKind.CANDLES:
         assert channel.interval is not None
         return CandlesView(channel.interval, candles_kept)
+    if channel.kind is ChannelKind.GRID:
+        return GridView()
     return StatsView()

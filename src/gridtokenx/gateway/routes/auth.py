@@ -17,8 +17,13 @@ from gridtokenx.config import GatewaySettings
 from gridtokenx.gateway import siws
 from gridtokenx.gateway.auth_service import IssuedMessage, Tokens
 from gridtokenx.gateway.deps import Caller, ContextDep
-from gridtokenx.gateway.errors import RefreshTokenInvalidError
+from gridtokenx.gateway.errors import (
+    GatewayError,
+    RefreshTokenInvalidError,
+    RefreshTokenReusedError,
+)
 from gridtokenx.gateway.handlers import error_responses
+from gridtokenx.gateway.metrics import AUTH_EVENTS
 from gridtokenx.gateway.schemas import (
     NonceRequest,
     NonceResponse,
@@ -88,12 +93,18 @@ async def sign_in(
 ) -> TokenResponse:
     """Check the signed message (domain, nonce once, fields, time bounds, Ed25519 signature)
     and open a session; the refresh token goes into the HttpOnly cookie."""
-    tokens = await context.auth.sign_in(
-        address=body.address,
-        signed_message=body.signed_message,
-        signature=body.signature,
-        user_agent=request.headers.get("user-agent", ""),
-    )
+    try:
+        tokens = await context.auth.sign_in(
+            address=body.address,
+            signed_message=body.signed_message,
+            signature=body.signature,
+            user_agent=request.headers.get("user-agent", ""),
+        )
+    except GatewayError as exc:
+        if exc.status < 500:
+            AUTH_EVENTS.labels("sign_in_failure").inc()
+        raise
+    AUTH_EVENTS.labels("sign_in_success").inc()
     _set_refresh_cookie(response, context.settings.gateway, tokens.refresh_token)
     return _token_response(tokens, datetime.now(UTC))
 
@@ -115,6 +126,10 @@ async def refresh(request: Request, response: Response, context: ContextDep) -> 
     except RefreshTokenInvalidError:
         _clear_refresh_cookie(response, settings)
         raise
+    except RefreshTokenReusedError:
+        AUTH_EVENTS.labels("refresh_reuse").inc()
+        raise
+    AUTH_EVENTS.labels("refresh").inc()
     _set_refresh_cookie(response, settings, tokens.refresh_token)
     return _token_response(tokens, datetime.now(UTC))
 
@@ -126,6 +141,7 @@ async def sign_out(request: Request, context: ContextDep) -> Response:
     if gtx_refresh is not None:
         with contextlib.suppress(RefreshTokenInvalidError):
             await context.auth.sign_out(gtx_refresh)
+            AUTH_EVENTS.labels("sign_out").inc()
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     _clear_refresh_cookie(response, context.settings.gateway)
     return response

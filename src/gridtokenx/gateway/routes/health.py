@@ -1,8 +1,20 @@
-"""``GET /v1/health`` (PostgreSQL and Redis answer a real round trip) and ``GET /v1/version``."""
+"""``GET /v1/health`` (PostgreSQL and Redis answer a real round trip, and what is off while one
+does not) and ``GET /v1/version``.
+
+Reduced mode. Without Redis the gateway keeps serving what PostgreSQL and its memory hold:
+access tokens are checked by signature and expiry alone (no session lookup, so
+``session_revocation`` is off), ``/v1/me/*``, orders, energy, grid and statements answer as
+usual, market data is the last state the worker's mirror holds (``live_market_data`` off; a
+worker that never loaded it answers 503 ``market_data_unavailable``), and sign-in (single-use
+nonces), refresh, sign-out and session listing answer 503 ``service_unavailable`` with
+Retry-After. Without PostgreSQL, every route that reads or writes it answers 503 with
+Retry-After before changing anything; market data from memory still answers.
+"""
 
 from __future__ import annotations
 
 from importlib.metadata import version as package_version
+from typing import Final
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -14,10 +26,48 @@ from gridtokenx.gateway.schemas import Health, Version
 
 router = APIRouter(prefix="/v1", tags=["health"], responses=error_responses(500))
 
+FEATURES_NEEDING: Final[dict[str, tuple[str, ...]]] = {
+    "redis": (
+        "sign_in",
+        "token_refresh",
+        "sessions",
+        "session_revocation",
+        "rate_limits",
+        "live_market_data",
+        "websocket_user_channel",
+        "wallet_linking",
+    ),
+    "postgres": (
+        "sign_in",
+        "accounts",
+        "orders",
+        "energy_data",
+        "grid",
+        "statements",
+        "notifications",
+        "operator",
+        "websocket_user_channel",
+        "websocket_meter_channel",
+    ),
+}
+"""Per backing service, the features that are off while it does not answer."""
+
+
+def features_off(results: dict[str, str]) -> list[str]:
+    """The sorted features of every service in ``results`` that is not ``ok``."""
+    off = {
+        feature
+        for service, state in results.items()
+        if state != "ok"
+        for feature in FEATURES_NEEDING[service]
+    }
+    return sorted(off)
+
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
 async def health(context: ContextDep) -> JSONResponse:
-    """200 when PostgreSQL and Redis both answer; 503 naming the one that did not."""
+    """200 when PostgreSQL and Redis both answer; 503 naming the one that did not and the
+    features that are off meanwhile (the gateway keeps serving the others)."""
     results: dict[str, str] = {}
     for name, probe in (("postgres", context.accounts.ping), ("redis", context.store.ping)):
         try:
@@ -27,7 +77,11 @@ async def health(context: ContextDep) -> JSONResponse:
         else:
             results[name] = "ok"
     ok = all(value == "ok" for value in results.values())
-    body = Health(status="ok" if ok else "degraded", **results)  # type: ignore[arg-type]
+    body = Health(
+        status="ok" if ok else "degraded",
+        features_off=features_off(results),
+        **results,  # type: ignore[arg-type]
+    )
     return JSONResponse(status_code=200 if ok else 503, content=body.model_dump())
 
 

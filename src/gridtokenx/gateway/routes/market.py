@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 
+from gridtokenx.gateway.book_fast_path import DEFAULT_DEPTH, MAX_DEPTH, book_bodies
 from gridtokenx.gateway.context import GatewayContext
 from gridtokenx.gateway.deps import ContextDep
 from gridtokenx.gateway.feed.channels import Channel, ChannelKind, is_market_address
@@ -19,7 +20,6 @@ from gridtokenx.gateway.feed.errors import MarketDataUnavailableError, MarketNot
 from gridtokenx.gateway.feed.mirror import MarketMirror
 from gridtokenx.gateway.feed.schemas import (
     AuctionPublic,
-    BookLevel,
     BookPublic,
     CandlePublic,
     CandlesPublic,
@@ -55,7 +55,7 @@ router = APIRouter(
 )
 
 
-def get_mirror(request: Request) -> MarketMirror:
+async def get_mirror(request: Request) -> MarketMirror:
     mirror: MarketMirror = request.app.state.market_mirror
     return mirror
 
@@ -101,23 +101,21 @@ async def list_markets(mirror: MirrorDep, context: ContextDep) -> MarketsPublic:
     return MarketsPublic(data=summaries, count=len(summaries), live=mirror.connected.is_set())
 
 
-@router.get("/{market}/book", responses=error_responses(404, 422, 500, 503))
+@router.get(
+    "/{market}/book", response_model=BookPublic, responses=error_responses(404, 422, 500, 503)
+)
 async def book(
     market: MarketPath,
     mirror: MirrorDep,
-    depth: Annotated[int, Query(ge=1, le=1000)] = 50,
-) -> BookPublic:
+    request: Request,
+    depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = DEFAULT_DEPTH,
+) -> Response:
     """Aggregated price levels (quantity and order count per price), ``depth`` per side."""
     _known(mirror, market)
-    view = _book(mirror, market)
-    levels = view.levels(depth)
-    return BookPublic(
-        market=market,
-        sequence=view.sequence,
-        bids=[BookLevel(**level) for level in levels["bids"]],
-        asks=[BookLevel(**level) for level in levels["asks"]],
-        complete=view.complete,
-    )
+    # Serialized once per book sequence (gateway.book_fast_path, which also answers plain
+    # requests before they reach this route).
+    body = book_bodies(request.app.state).body(mirror, market, depth)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/{market}/trades", responses=error_responses(404, 422, 500, 503))

@@ -68,6 +68,11 @@ class Service(ABC):
         """What a person can open once the service runs: ``(what, address)`` pairs."""
         return []
 
+    def metrics_url(self) -> str | None:
+        """Where the service serves Prometheus metrics (``http://host:port/metrics``), or None
+        when it serves none; the stack's Prometheus scrapes every service that names one."""
+        return None
+
     @abstractmethod
     def check_health(self) -> None:
         """Raise HealthCheckFailed unless a real request round trip succeeds."""
@@ -98,6 +103,18 @@ class Service(ABC):
 
     def _base_env(self) -> dict[str, str]:
         return {key: os.environ[key] for key in ("PATH", "LANG", "TZ") if key in os.environ}
+
+    def _ensure_reachable_by_run_as_user(self) -> None:
+        """Refuse a state folder that the run-as account cannot enter (only when run as root)."""
+        if self.run_as_user is None or os.geteuid() != 0:
+            return
+        for folder in [self.home, *self.home.parents]:
+            if folder.exists() and not folder.stat().st_mode & 0o001:
+                raise PrerequisiteError(
+                    f"{self.name} runs as user {self.run_as_user!r}, which cannot enter {folder}: "
+                    "set GRIDTOKENX_STATE_DIR to a folder that other users can traverse "
+                    "(the default for root is /var/lib/gridtokenx)"
+                )
 
     def _own_home(self) -> None:
         """Give the service's folder to its run-as account (only when the stack runs as root)."""

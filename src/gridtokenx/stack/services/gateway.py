@@ -37,6 +37,9 @@ class GatewayService(Service):
     def urls(self) -> list[tuple[str, str]]:
         return [("API gateway (OpenAPI UI)", f"{self._base_url}/docs")]
 
+    def metrics_url(self) -> str:
+        return f"{self._base_url}/metrics"
+
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         self._migrate_schema()

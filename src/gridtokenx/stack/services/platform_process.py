@@ -58,6 +58,9 @@ class PlatformProcess(Service):
     def urls(self) -> list[tuple[str, str]]:
         return [(f"{self.name} metrics (Prometheus)", self._metrics_url)]
 
+    def metrics_url(self) -> str:
+        return self._metrics_url
+
     def prepare(self) -> None:
         self.home.mkdir(parents=True, exist_ok=True)
         if self.reads_schema:

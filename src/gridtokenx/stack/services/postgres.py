@@ -11,7 +11,7 @@ import psycopg
 from psycopg import sql
 
 from gridtokenx.db.migrate import upgrade_to_head
-from gridtokenx.stack.errors import HealthCheckFailed, PrerequisiteError, ServiceStartError
+from gridtokenx.stack.errors import HealthCheckFailed, ServiceStartError
 from gridtokenx.stack.process import LaunchSpec, is_alive
 from gridtokenx.stack.services.base import Service, ServicePort
 
@@ -80,17 +80,6 @@ class PostgresService(Service):
         if result.returncode != 0:
             shutil.rmtree(self.data_dir, ignore_errors=True)
             raise ServiceStartError(f"postgres: initdb failed: {result.stderr.strip()}")
-
-    def _ensure_reachable_by_run_as_user(self) -> None:
-        if os.geteuid() != 0:
-            return
-        for folder in [self.home, *self.home.parents]:
-            if folder.exists() and not folder.stat().st_mode & 0o001:
-                raise PrerequisiteError(
-                    f"postgres runs as user {self.run_as_user!r}, which cannot enter {folder}: "
-                    "set GRIDTOKENX_STATE_DIR to a folder that other users can traverse "
-                    "(the default for root is /var/lib/gridtokenx)"
-                )
 
     def launch_spec(self) -> LaunchSpec:
         pg = self.settings.postgres

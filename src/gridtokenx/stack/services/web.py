@@ -68,12 +68,14 @@ def _source_files(folder: Path) -> Iterator[Path]:
 
 def sources_digest(root: Path, app: str) -> str:
     """One digest of everything an app's build reads: its folder, the shared package, the
-    workspace's manifest and lockfile (file names included, so a rename counts)."""
+    workspace's manifest and lockfile, and the programs' IDLs the admin app decodes with (file
+    names included, so a rename counts)."""
     digest = hashlib.sha256()
     files = [root / "package.json", root / "package-lock.json"]
     files += [*_source_files(root / app), *_source_files(root / SHARED_PACKAGE)]
+    files += sorted((root.parent / "programs").glob("*/idl.json"))
     for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0")
+        digest.update(str(path.relative_to(root.parent)).encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 
-import { AppProviders } from "@gridtokenx/shared/components/AppProviders";
 import { AppShell } from "@gridtokenx/shared/components/AppShell";
+
+import { Providers } from "@/components/Providers";
 
 import "./globals.css";
 
@@ -11,15 +12,28 @@ export const metadata: Metadata = {
   description: "Operator console: users, meters, market, pipeline health",
 };
 
+const LINKS = [
+  { href: "/", label: "Overview" },
+  { href: "/users", label: "Users" },
+  { href: "/meters", label: "Meters" },
+  { href: "/market", label: "Market" },
+  { href: "/analytics", label: "Analytics" },
+  { href: "/audit", label: "Audit log" },
+  { href: "/health", label: "Pipeline" },
+  { href: "/simulator", label: "Simulator" },
+  { href: "/transactions", label: "Transactions" },
+  { href: "/security", label: "Security" },
+];
+
 export default function RootLayout({ children }: { readonly children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <AppProviders>
-          <AppShell title="GridTokenX admin" links={[{ href: "/", label: "Overview" }]}>
+        <Providers>
+          <AppShell title="GridTokenX admin" links={LINKS}>
             {children}
           </AppShell>
-        </AppProviders>
+        </Providers>
       </body>
     </html>
   );

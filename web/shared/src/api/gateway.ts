@@ -3,6 +3,7 @@
  * OpenAPI document). Integers go out as JSON numbers written from bigints, so base units never
  * pass through a float; error bodies `{code, message, details}` become `GatewayError`.
  */
+import { parseJsonWithBigints } from "../market/json";
 import type { components } from "./schema";
 
 export type Schemas = components["schemas"];
@@ -38,14 +39,23 @@ export interface GatewayRequest {
   readonly accessToken?: string | null;
 }
 
-export async function gatewayPost<T>({ baseUrl, path, body, accessToken }: GatewayRequest): Promise<T> {
+/** Integers as bigint, recursively: what `gatewayGet` answers for a schema type. */
+export type WithBigints<T> = T extends number
+  ? bigint
+  : T extends readonly (infer Item)[]
+    ? WithBigints<Item>[]
+    : T extends object
+      ? { [Key in keyof T]: WithBigints<T[Key]> }
+      : T;
+
+async function gatewayRequest(method: "GET" | "POST" | "PUT" | "DELETE", { baseUrl, path, body, accessToken }: GatewayRequest): Promise<string> {
   let response: Response;
   try {
     response = await fetch(`${baseUrl}${path}`, {
-      method: "POST",
+      method,
       credentials: "include",
       headers: {
-        "Content-Type": "application/json",
+        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
         ...(accessToken ? { Authorization: `Bearer ${accessToken}` } : {}),
       },
       body: body === undefined ? undefined : jsonWithBigints(body),
@@ -68,7 +78,27 @@ export async function gatewayPost<T>({ baseUrl, path, body, accessToken }: Gatew
       parsed.details ?? {},
     );
   }
-  return JSON.parse(text) as T;
+  return text;
+}
+
+export async function gatewayPost<T>(request: GatewayRequest): Promise<T> {
+  return JSON.parse(await gatewayRequest("POST", request)) as T;
+}
+
+/** A PUT or DELETE (operator changes); an empty answer (204) is `null`. */
+export async function gatewaySend<T>(method: "PUT" | "DELETE" | "POST", request: GatewayRequest): Promise<T | null> {
+  const text = await gatewayRequest(method, request);
+  return text === "" ? null : (JSON.parse(text) as T);
+}
+
+/** A GET of a text document (the operator routes' CSV exports). */
+export function gatewayText(request: Omit<GatewayRequest, "body">): Promise<string> {
+  return gatewayRequest("GET", request);
+}
+
+/** A GET whose JSON integers (base units, ids, times) come back as exact bigints. */
+export async function gatewayGet<T>(request: Omit<GatewayRequest, "body">): Promise<WithBigints<T>> {
+  return parseJsonWithBigints(await gatewayRequest("GET", request)) as WithBigints<T>;
 }
 
 export function toBase64(bytes: Uint8Array): string {

@@ -24,6 +24,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/accounts/{user_id}/statements/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Account Statement
+         * @description An account's statement (operators: any account; others: their own).
+         */
+        get: operations["account_statement_v1_accounts__user_id__statements__month__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{user_id}/statements/{month}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Account Statement Csv
+         * @description An account's statement as CSV (operators: any account; others: their own).
+         */
+        get: operations["account_statement_csv_v1_accounts__user_id__statements__month__csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/accounts/{user_id}/statements/{month}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Account Statement Pdf
+         * @description An account's statement as PDF (operators: any account; others: their own).
+         */
+        get: operations["account_statement_pdf_v1_accounts__user_id__statements__month__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/nonce": {
         parameters: {
             query?: never;
@@ -197,7 +257,8 @@ export interface paths {
         };
         /**
          * Health
-         * @description 200 when PostgreSQL and Redis both answer; 503 naming the one that did not.
+         * @description 200 when PostgreSQL and Redis both answer; 503 naming the one that did not and the
+         *     features that are off meanwhile (the gateway keeps serving the others).
          */
         get: operations["health_v1_health_get"];
         put?: never;
@@ -408,6 +469,141 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/meter-registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Registrations
+         * @description The caller's registration requests, newest first.
+         */
+        get: operations["my_registrations_v1_me_meter_registrations_get"];
+        put?: never;
+        /**
+         * Create Registration
+         * @description Start registering a field meter for the caller's wallet. Answers the setup
+         *     transaction: the owner's wallet signs and sends it (or POSTs it to ``/setup``); it creates
+         *     the request's durable-nonce account (the owner pays its rent) and the owner's Registry user
+         *     account when missing. 404 ``grid_topology_unknown`` when no grid is configured; 409
+         *     ``meter_already_registered`` for a taken meter id or device key.
+         */
+        post: operations["create_registration_v1_me_meter_registrations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/meter-registrations/{request_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Registration
+         * @description One of the caller's requests.
+         */
+        get: operations["my_registration_v1_me_meter_registrations__request_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/meter-registrations/{request_id}/registration-transaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare Registration
+         * @description The registration transaction for the owner to sign: advance the request's durable
+         *     nonce, ``register_meter``, create the owner's GXT token account. Needs the nonce account on
+         *     chain (409 ``meter_registration_nonce_missing`` before); asking again (also after 409
+         *     ``meter_registration_nonce_stale``) prepares it on the current nonce.
+         */
+        post: operations["prepare_registration_v1_me_meter_registrations__request_id__registration_transaction_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/meter-registrations/{request_id}/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Relay Setup
+         * @description Relay the owner-signed setup transaction (exactly the one created; waits until it
+         *     landed), then answer the registration transaction as ``/registration-transaction`` does.
+         */
+        post: operations["relay_setup_v1_me_meter_registrations__request_id__setup_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/meter-registrations/{request_id}/setup-transaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew Setup
+         * @description A new setup transaction (a new nonce account, a fresh blockhash) for a request whose
+         *     setup has not landed, e.g. because its blockhash expired before the wallet sent it; the
+         *     previous setup transaction is void from then on.
+         */
+        post: operations["renew_setup_v1_me_meter_registrations__request_id__setup_transaction_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/meter-registrations/{request_id}/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign Registration
+         * @description Store the owner-signed registration transaction (exactly the prepared one, with a valid
+         *     owner signature) for the operators' approval queue.
+         */
+        post: operations["sign_registration_v1_me_meter_registrations__request_id__sign_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/meters": {
         parameters: {
             query?: never;
@@ -425,6 +621,91 @@ export interface paths {
         get: operations["my_meters_v1_me_meters_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read Preferences
+         * @description Each notification kind with whether it is shown in the app and mailed (the defaults
+         *     unless changed: every kind in the app; e-mail for all but ``tokens_minted``).
+         */
+        get: operations["read_preferences_v1_me_notification_preferences_get"];
+        /**
+         * Update Preferences
+         * @description Change some kinds' channels (a field left out keeps its setting); answers them all.
+         */
+        put: operations["update_preferences_v1_me_notification_preferences_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notifications
+         * @description The caller's notifications, newest first, with the number still unread.
+         */
+        get: operations["list_notifications_v1_me_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read All Notifications
+         * @description Mark every unread notification of the caller read.
+         */
+        post: operations["read_all_notifications_v1_me_notifications_read_all_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/notifications/{notification_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Read Notification
+         * @description Mark one of the caller's notifications read (a read one keeps its first read time).
+         */
+        post: operations["read_notification_v1_me_notifications__notification_id__read_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -465,6 +746,69 @@ export interface paths {
          *     newest first.
          */
         get: operations["my_settlements_v1_me_settlements_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/statements/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Statement
+         * @description The caller's statement of ``month``: energy bought and sold (settled trades only),
+         *     average prices, fees, savings against the zone's retail tariff, CO2 avoided, and every
+         *     fill and mint with its transaction signature.
+         */
+        get: operations["my_statement_v1_me_statements__month__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/statements/{month}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Statement Csv
+         * @description The caller's statement of ``month`` as CSV: one row per settled fill (with its
+         *     ``settle`` signature), unsettled fill, mint (with its signature) and summary figure.
+         */
+        get: operations["my_statement_csv_v1_me_statements__month__csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/statements/{month}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My Statement Pdf
+         * @description The caller's statement of ``month`` as a PDF document.
+         */
+        get: operations["my_statement_pdf_v1_me_statements__month__pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -588,6 +932,497 @@ export interface paths {
          */
         get: operations["meter_readings_v1_meters__meter_id__readings_get"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Analytics
+         * @description Users by role, meters, orders, per-market volume and fees, and settlement success per
+         *     zone for trades in ``[since, until)``.
+         */
+        get: operations["get_analytics_v1_operator_analytics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/analytics/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Analytics
+         * @description The analytics document as ``section,key,metric,value`` rows.
+         */
+        get: operations["export_analytics_v1_operator_analytics_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audit
+         * @description Audit rows newest first; ``action`` and ``target`` match exactly or, ending in ``*``,
+         *     as a prefix; ``[since, until)`` on the time of the change.
+         */
+        get: operations["list_audit_v1_operator_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/audit/csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Audit
+         * @description The matching rows as CSV, newest first (at most 100,000).
+         */
+        get: operations["export_audit_v1_operator_audit_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/faucet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Faucet
+         * @description SOL (airdrop) and local USDC (minted) for a wallet — only when the platform's cluster
+         *     is its own local node (else 409 ``faucet_not_local``). It changes no account or role.
+         */
+        post: operations["faucet_v1_operator_faucet_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/markets/{market}/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Market Parameters
+         * @description The market's parameters and which component honours each.
+         */
+        get: operations["get_market_parameters_v1_operator_markets__market__parameters_get"];
+        /**
+         * Change Market Parameters
+         * @description Change the market's tick and lot sizes (enforced by the order routes within seconds).
+         *     ``fee_bps`` and ``mode`` may be sent only with their current values: the Trading program
+         *     cannot change its fee and the matcher cannot switch a live market's mode.
+         */
+        put: operations["change_market_parameters_v1_operator_markets__market__parameters_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/meter-registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Approval Queue
+         * @description Requests awaiting approval, oldest first, each with the owner-signed transaction the
+         *     operator's wallet co-signs.
+         */
+        get: operations["approval_queue_v1_operator_meter_registrations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/meter-registrations/{request_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve Registration
+         * @description Relay the registration transaction signed by the owner and the Registry authority (the
+         *     caller's wallet; 403 ``not_registry_authority`` otherwise), wait for it, and record the
+         *     meter from its on-chain account for ingestion and minting; the owner, if a consumer,
+         *     becomes a prosumer. Audited. 409 ``meter_registration_nonce_stale``: the owner must sign
+         *     again.
+         */
+        post: operations["approve_registration_v1_operator_meter_registrations__request_id__approve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/meter-registrations/{request_id}/refund-transaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refund Transaction
+         * @description For an approved or rejected request whose nonce account is still on chain: the unsigned
+         *     transaction (base64) that closes it into the owner's wallet, returning the rent the owner
+         *     paid; the Registry authority's wallet signs, pays and sends it. 409
+         *     ``meter_registration_nonce_missing`` once it is gone.
+         */
+        get: operations["refund_transaction_v1_operator_meter_registrations__request_id__refund_transaction_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/meter-registrations/{request_id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject Registration
+         * @description Reject an open request with a reason (audited). Answers the unsigned transaction with
+         *     which the Registry authority's wallet returns the nonce account's rent to the owner.
+         */
+        post: operations["reject_registration_v1_operator_meter_registrations__request_id__reject_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/pipeline/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Pipeline Health
+         * @description Kafka consumer lag per group, dead-letter counts, ingest and mint rates over the last
+         *     ``window_s`` seconds, the settlement backlog and the chain's slot and health. A part that
+         *     cannot be read carries ``error``; the others are still answered.
+         */
+        get: operations["get_pipeline_health_v1_operator_pipeline_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/simulator": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Simulator
+         * @description The simulator's run, fleet, weather and active fault rules.
+         */
+        get: operations["get_simulator_v1_operator_simulator_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/simulator/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add Simulator Fault
+         * @description Inject a fault (the simulator's kinds) into chosen meters or a share of the fleet for
+         *     ``ticks`` ticks.
+         */
+        post: operations["add_simulator_fault_v1_operator_simulator_faults_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/simulator/faults/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove Simulator Fault */
+        delete: operations["remove_simulator_fault_v1_operator_simulator_faults__rule_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/simulator/fleet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Simulator Fleet
+         * @description Replace the fleet (size, kind mix, seed); the simulator refuses while a run is live.
+         */
+        put: operations["set_simulator_fleet_v1_operator_simulator_fleet_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/simulator/run/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Control Simulator Run */
+        post: operations["control_simulator_run_v1_operator_simulator_run__action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/simulator/speed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set Simulator Speed */
+        put: operations["set_simulator_speed_v1_operator_simulator_speed_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/simulator/step": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Step Simulator
+         * @description Advance a stopped or paused run by ``ticks`` at once.
+         */
+        post: operations["step_simulator_v1_operator_simulator_step_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/simulator/weather": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set Simulator Weather
+         * @description Cloud cover from the run's current position on.
+         */
+        put: operations["set_simulator_weather_v1_operator_simulator_weather_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search Users
+         * @description Accounts, oldest first, filtered by a wallet prefix, an e-mail address (exact,
+         *     case-insensitive; ``name@*`` for a prefix), role and whether they are active. Offset
+         *     pagination like ``GET /v1/accounts`` (which lists all accounts without wallets).
+         */
+        get: operations["search_users_v1_operator_users_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get User */
+        get: operations["get_user_v1_operator_users__user_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/users/{user_id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deactivate User
+         * @description Deactivate the account: its sessions end at once (its access tokens answer 401
+         *     ``session_revoked``), and sign-in and refresh answer 403 ``account_deactivated``.
+         */
+        post: operations["deactivate_user_v1_operator_users__user_id__deactivate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/users/{user_id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reactivate User */
+        post: operations["reactivate_user_v1_operator_users__user_id__reactivate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/users/{user_id}/role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change Role
+         * @description Give the account another role. Its sessions end at once, so its next sign-in carries
+         *     the new role. An operator cannot demote themselves, nor an account whose wallet is a
+         *     configured operator wallet (``role_pinned_by_configuration``).
+         */
+        put: operations["change_role_v1_operator_users__user_id__role_put"];
         post?: never;
         delete?: never;
         options?: never;
@@ -774,6 +1609,20 @@ export interface components {
             /** Data */
             data: components["schemas"]["AccountSummary"][];
         };
+        /** ApproveBody */
+        ApproveBody: {
+            /**
+             * Reason
+             * @description Recorded in the audit log
+             * @default meter registration approved
+             */
+            reason: string;
+            /**
+             * Transaction
+             * @description The signed transaction (base64)
+             */
+            transaction: string;
+        };
         /** AuctionPublic */
         AuctionPublic: {
             /** Auction Interval Ms */
@@ -793,6 +1642,44 @@ export interface components {
             mode: "continuous" | "auction";
             /** Next Clearing Ms */
             next_clearing_ms: number | null;
+        };
+        /** AuditEntry */
+        AuditEntry: {
+            /**
+             * Action
+             * @example user.deactivated
+             */
+            action: string;
+            /**
+             * Actor User Id
+             * Format: uuid
+             */
+            actor_user_id: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /**
+             * Occurred At
+             * Format: date-time
+             */
+            occurred_at: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Target
+             * @example user:0b5c…
+             */
+            target: string;
+        };
+        /** AuditPage */
+        AuditPage: {
+            /** Data */
+            data: components["schemas"]["AuditEntry"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** BookLevel */
         BookLevel: {
@@ -846,6 +1733,46 @@ export interface components {
             /** Sequence */
             sequence: number;
         };
+        /** ChainStatus */
+        ChainStatus: {
+            /** Error */
+            error?: string | null;
+            /** Health */
+            health?: string | null;
+            /** Rpc Round Trip Ms */
+            rpc_round_trip_ms?: number | null;
+            /** Rpc Url */
+            rpc_url: string;
+            /** Slot */
+            slot?: number | null;
+        };
+        /** ConsumerGroupLag */
+        ConsumerGroupLag: {
+            /** Error */
+            error?: string | null;
+            /** Group */
+            group: string;
+            /**
+             * Offsets In
+             * @enum {string}
+             */
+            offsets_in: "kafka" | "postgres";
+            /** Partitions */
+            partitions?: components["schemas"]["PartitionLag"][] | null;
+            /** Topic */
+            topic: string;
+            /** Total Lag */
+            total_lag?: number | null;
+        };
+        /** DeadLetterCount */
+        DeadLetterCount: {
+            /** Error */
+            error?: string | null;
+            /** Records */
+            records?: number | null;
+            /** Topic */
+            topic: string;
+        };
         /** EmailAccepted */
         EmailAccepted: {
             /** Email */
@@ -894,6 +1821,61 @@ export interface components {
             /** Message */
             message: string;
         };
+        /** FaucetReceiptPublic */
+        FaucetReceiptPublic: {
+            /** Lamports */
+            lamports: number;
+            /** Signatures */
+            signatures: string[];
+            /** Usdc Account */
+            usdc_account: string | null;
+            /** Usdc Base Units */
+            usdc_base_units: number;
+            /** Wallet */
+            wallet: string;
+        };
+        /** FaucetRequest */
+        FaucetRequest: {
+            /**
+             * Lamports
+             * @default 0
+             */
+            lamports: number;
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+            /**
+             * Usdc Base Units
+             * @default 0
+             */
+            usdc_base_units: number;
+            /** Wallet */
+            wallet: string;
+        };
+        /** FaultBody */
+        FaultBody: {
+            kind: components["schemas"]["FaultKind"];
+            /** Meter Ids */
+            meter_ids: string[];
+            /** Remaining Ticks */
+            remaining_ticks: number;
+            /** Rule Id */
+            rule_id: number;
+            /** Share */
+            share: number;
+            /** Skew Ms */
+            skew_ms: number;
+            /** Ticks */
+            ticks: number;
+        };
+        /**
+         * FaultKind
+         * @enum {string}
+         */
+        FaultKind: "offline" | "corrupt" | "forged_signature" | "clock_skew" | "duplicate" | "burst";
         /** FillPublic */
         FillPublic: {
             /** Market */
@@ -943,8 +1925,21 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** FleetBody */
+        FleetBody: {
+            /** Meter Count */
+            meter_count: number;
+            mix: components["schemas"]["KindMixBody"];
+            /** Seed */
+            seed: number;
+        };
         /** Health */
         Health: {
+            /**
+             * Features Off
+             * @description What does not work until the unavailable services answer again (see routes/health.py for each name); empty when status is ok
+             */
+            features_off?: string[];
             /**
              * Postgres
              * @enum {string}
@@ -960,6 +1955,21 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "degraded";
+        };
+        /** IngestRates */
+        IngestRates: {
+            /** Kafka Error */
+            kafka_error?: string | null;
+            /** Meters Reporting */
+            meters_reporting?: number | null;
+            /** Postgres Error */
+            postgres_error?: string | null;
+            /** Readings Produced */
+            readings_produced?: number | null;
+            /** Readings Produced Per S */
+            readings_produced_per_s?: number | null;
+            /** Topic */
+            topic: string;
         };
         /**
          * IntervalPublic
@@ -1000,10 +2010,80 @@ export interface components {
              */
             meter_id: string;
         };
+        /**
+         * KindMixBody
+         * @description Shares of each meter kind; they must add up to 1.
+         */
+        KindMixBody: {
+            /**
+             * Battery Prosumer
+             * @default 0.1
+             */
+            battery_prosumer: number;
+            /**
+             * Consumer
+             * @default 0.45
+             */
+            consumer: number;
+            /**
+             * Ev Charger
+             * @default 0.1
+             */
+            ev_charger: number;
+            /**
+             * Solar Prosumer
+             * @default 0.35
+             */
+            solar_prosumer: number;
+        };
         /** LinkNonceRequest */
         LinkNonceRequest: {
             /** Address */
             address: string;
+        };
+        /** MarketParametersChange */
+        MarketParametersChange: {
+            /** Fee Bps */
+            fee_bps?: number | null;
+            /** Lot Gxt Base Units */
+            lot_gxt_base_units?: number | null;
+            /** Mode */
+            mode?: ("continuous" | "auction") | null;
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+            /** Tick Per Kwh */
+            tick_per_kwh?: number | null;
+        };
+        /** MarketParametersPublic */
+        MarketParametersPublic: {
+            /** Auction Interval Ms */
+            auction_interval_ms: number;
+            /** Fee Bps */
+            fee_bps: number | null;
+            /** Honoured By */
+            honoured_by: {
+                [key: string]: string;
+            };
+            /** Lot Gxt Base Units */
+            lot_gxt_base_units: number;
+            /** Market */
+            market: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "continuous" | "auction";
+            /**
+             * Tick And Lot Source
+             * @enum {string}
+             */
+            tick_and_lot_source: "operator" | "configuration";
+            /** Tick Per Kwh */
+            tick_per_kwh: number;
         };
         /** MarketSummary */
         MarketSummary: {
@@ -1023,6 +2103,25 @@ export interface components {
             /** Volume 24H */
             volume_24h: number;
         };
+        /** MarketVolume */
+        MarketVolume: {
+            /** Energy Gxt Base Units */
+            energy_gxt_base_units: number;
+            /** Fee Bps */
+            fee_bps: number | null;
+            /** Fees Usdc Base Units */
+            fees_usdc_base_units: number | null;
+            /** Market */
+            market: string;
+            /** Notional Usdc Base Units */
+            notional_usdc_base_units: number;
+            /** Settled */
+            settled: number;
+            /** Settled Notional Usdc Base Units */
+            settled_notional_usdc_base_units: number;
+            /** Trades */
+            trades: number;
+        };
         /** MarketsPublic */
         MarketsPublic: {
             /** Count */
@@ -1031,6 +2130,15 @@ export interface components {
             data: components["schemas"]["MarketSummary"][];
             /** Live */
             live: boolean;
+        };
+        /** MeterCount */
+        MeterCount: {
+            /** Count */
+            count: number;
+            /** Kind */
+            kind: number;
+            /** Status */
+            status: number;
         };
         /**
          * MeterPublic
@@ -1080,6 +2188,113 @@ export interface components {
             /** Zone Id */
             zone_id: number;
         };
+        /** MeterRegistrationPublic */
+        MeterRegistrationPublic: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Decided At */
+            decided_at: string | null;
+            /** Device Pubkey */
+            device_pubkey: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: number;
+            /** Max Export W */
+            max_export_w: number;
+            /** Max Import W */
+            max_import_w: number;
+            /**
+             * Meter Address
+             * @description The Registry MeterAccount PDA (base58)
+             */
+            meter_address: string;
+            /**
+             * Meter Id
+             * Format: uuid
+             */
+            meter_id: string;
+            /**
+             * Nonce Account
+             * @description The durable-nonce account of this request
+             */
+            nonce_account: string;
+            /** Owner Wallet */
+            owner_wallet: string;
+            /**
+             * Reason
+             * @description Why an operator rejected it
+             */
+            reason: string | null;
+            /**
+             * Registration Signature
+             * @description The registration transaction's signature once it landed
+             */
+            registration_signature: string | null;
+            /**
+             * Status
+             * @description awaiting_nonce: the setup transaction has not landed; awaiting_owner: the owner has to sign the registration transaction; pending_approval: in the operators' queue; approved: registered on chain; rejected: see reason
+             * @enum {string}
+             */
+            status: "awaiting_nonce" | "awaiting_owner" | "pending_approval" | "approved" | "rejected";
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Zone Id */
+            zone_id: number;
+        };
+        /**
+         * MeterRegistrationRequest
+         * @description A field meter to commission. The device key is the Ed25519 key the meter signs its
+         *     readings with (``POST /v1/readings/batch``).
+         */
+        MeterRegistrationRequest: {
+            /**
+             * Device Pubkey
+             * @description The meter's device public key (base58)
+             */
+            device_pubkey: string;
+            /**
+             * Kind
+             * @description 1 solar, 2 consumer, 3 solar + battery, 4 EV
+             */
+            kind: number;
+            /**
+             * Max Export W
+             * @description Rated export power (W)
+             */
+            max_export_w: number;
+            /**
+             * Max Import W
+             * @description Rated import power (W)
+             */
+            max_import_w: number;
+            /**
+             * Meter Id
+             * @description The id the meter puts in its readings; a new one is assigned when omitted
+             */
+            meter_id?: string | null;
+            /**
+             * Zone Id
+             * @description A zone of the grid topology
+             */
+            zone_id: number;
+        };
+        /** MeterRegistrationsPublic */
+        MeterRegistrationsPublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["MeterRegistrationPublic"][];
+        };
         /** MetersPublic */
         MetersPublic: {
             /**
@@ -1091,6 +2306,13 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["MeterPublic"][];
+        };
+        /** MetersSummary */
+        MetersSummary: {
+            /** By Kind And Status */
+            by_kind_and_status: components["schemas"]["MeterCount"][];
+            /** Registered On Chain */
+            registered_on_chain: number;
         };
         /**
          * MintPublic
@@ -1119,6 +2341,21 @@ export interface components {
             timestamp_ms: number;
             /** Tx Signature */
             tx_signature: string;
+        };
+        /** MintRates */
+        MintRates: {
+            /** Confirmed */
+            confirmed?: number | null;
+            /** Confirmed Per S */
+            confirmed_per_s?: number | null;
+            /** Error */
+            error?: string | null;
+            /** Failed */
+            failed?: number | null;
+            /** Minted Wh */
+            minted_wh?: number | null;
+            /** Pending */
+            pending?: number | null;
         };
         /** MintsPublic */
         MintsPublic: {
@@ -1150,6 +2387,88 @@ export interface components {
             input: components["schemas"]["SignInInput"];
             /** Message */
             message: string | null;
+        };
+        /** NotificationPublic */
+        NotificationPublic: {
+            /** Body */
+            body: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Data */
+            data: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Kind */
+            kind: string;
+            /** Read At */
+            read_at: string | null;
+            /** Title */
+            title: string;
+        };
+        /** NotificationsPage */
+        NotificationsPage: {
+            /** Data */
+            data: components["schemas"]["NotificationPublic"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Unread Count */
+            unread_count: number;
+        };
+        /**
+         * OperatorUser
+         * @description An account as operators see it: with its wallets and e-mail address.
+         */
+        OperatorUser: {
+            /** Active */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Deactivated At */
+            deactivated_at: string | null;
+            /** Email */
+            email: string | null;
+            /** Email Verified */
+            email_verified: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "prosumer" | "consumer" | "operator";
+            /** Wallets */
+            wallets: string[];
+        };
+        /** OperatorUsersPage */
+        OperatorUsersPage: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["OperatorUser"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** OrderCount */
+        OrderCount: {
+            /** Count */
+            count: number;
+            /** Side */
+            side: string;
+            /** Status */
+            status: string;
         };
         /** OrderPublic */
         OrderPublic: {
@@ -1211,6 +2530,35 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** PartitionLag */
+        PartitionLag: {
+            /** Committed */
+            committed: number | null;
+            /** End */
+            end: number;
+            /** Lag */
+            lag: number;
+            /** Partition */
+            partition: number;
+        };
+        /** PipelineHealth */
+        PipelineHealth: {
+            chain: components["schemas"]["ChainStatus"];
+            /** Consumer Groups */
+            consumer_groups: components["schemas"]["ConsumerGroupLag"][];
+            /** Dead Letters */
+            dead_letters: components["schemas"]["DeadLetterCount"][];
+            ingest: components["schemas"]["IngestRates"];
+            mint: components["schemas"]["MintRates"];
+            /**
+             * Observed At
+             * Format: date-time
+             */
+            observed_at: string;
+            settlement: components["schemas"]["SettlementBacklog"];
+            /** Window S */
+            window_s: number;
+        };
         /** PlaceOrderRequest */
         PlaceOrderRequest: {
             /**
@@ -1234,6 +2582,75 @@ export interface components {
              * @enum {string}
              */
             side: "buy" | "sell";
+        };
+        /** PlatformAnalytics */
+        PlatformAnalytics: {
+            /** Markets */
+            markets: components["schemas"]["MarketVolume"][];
+            meters: components["schemas"]["MetersSummary"];
+            /** Orders */
+            orders: components["schemas"]["OrderCount"][];
+            /** Settlement By Zone */
+            settlement_by_zone: components["schemas"]["ZoneSettlement"][];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+            /**
+             * Until
+             * Format: date-time
+             */
+            until: string;
+            /** Users */
+            users: components["schemas"]["UsersByRole"][];
+        };
+        /** PreferencePublic */
+        PreferencePublic: {
+            /** Email */
+            email: boolean;
+            /** In App */
+            in_app: boolean;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "order_filled" | "trade_settled" | "tokens_minted" | "new_sign_in" | "refresh_token_reused" | "meter_key_rotated";
+        };
+        /** PreferenceUpdate */
+        PreferenceUpdate: {
+            /** Email */
+            email?: boolean | null;
+            /** In App */
+            in_app?: boolean | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "order_filled" | "trade_settled" | "tokens_minted" | "new_sign_in" | "refresh_token_reused" | "meter_key_rotated";
+        };
+        /** PreferencesPublic */
+        PreferencesPublic: {
+            /** Data */
+            data: components["schemas"]["PreferencePublic"][];
+        };
+        /** PreferencesUpdate */
+        PreferencesUpdate: {
+            /** Preferences */
+            preferences: components["schemas"]["PreferenceUpdate"][];
+        };
+        /**
+         * PreparedStep
+         * @description A request and the transaction its next step needs signed (base64 wire format; empty
+         *     signature slots are all zero).
+         */
+        PreparedStep: {
+            registration: components["schemas"]["MeterRegistrationPublic"];
+            /**
+             * Transaction
+             * @description Setup: sign as the owner (it creates the nonce account, signed by it already). Registration: sign as the owner, then submit it to /sign
+             */
+            transaction: string;
         };
         /**
          * PreparedTransaction
@@ -1282,6 +2699,20 @@ export interface components {
              * @constant
              */
             version: "legacy";
+        };
+        /** QueuedRegistration */
+        QueuedRegistration: {
+            registration: components["schemas"]["MeterRegistrationPublic"];
+            /**
+             * Transaction
+             * @description The owner-signed registration transaction (base64): the operator's wallet adds the Registry authority's signature and submits it to /approve
+             */
+            transaction: string;
+        };
+        /** ReadAllResult */
+        ReadAllResult: {
+            /** Marked */
+            marked: number;
         };
         /**
          * ReadingBatchAccepted
@@ -1338,6 +2769,23 @@ export interface components {
              */
             start: string;
         };
+        /** ReasonBody */
+        ReasonBody: {
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+        };
+        /** RefundPublic */
+        RefundPublic: {
+            /**
+             * Transaction
+             * @description Unsigned (base64): withdraws the nonce account's lamports to the owner; the Registry authority's wallet signs, pays and sends it
+             */
+            transaction: string;
+        };
         /**
          * Registers
          * @description Cumulative registers in Wh at ``timestamp_ms`` (unix ms, UTC).
@@ -1349,6 +2797,79 @@ export interface components {
             import_wh: number;
             /** Timestamp Ms */
             timestamp_ms: number;
+        };
+        /** RegistrationQueuePublic */
+        RegistrationQueuePublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["QueuedRegistration"][];
+        };
+        /** RejectBody */
+        RejectBody: {
+            /**
+             * Reason
+             * @description Shown to the owner; audited
+             */
+            reason: string;
+        };
+        /** RejectedPublic */
+        RejectedPublic: {
+            /**
+             * Refund Transaction
+             * @description Unsigned (base64): withdraws the nonce account's lamports to the owner; the Registry authority's wallet signs, pays and sends it. Null when the nonce account is not on chain
+             */
+            refund_transaction: string | null;
+            registration: components["schemas"]["MeterRegistrationPublic"];
+        };
+        /** RoleChange */
+        RoleChange: {
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "prosumer" | "consumer" | "operator";
+        };
+        /**
+         * RunMode
+         * @enum {string}
+         */
+        RunMode: "realtime" | "accelerated" | "replay";
+        /**
+         * RunState
+         * @enum {string}
+         */
+        RunState: "stopped" | "running" | "paused" | "finished";
+        /** RunStatusBody */
+        RunStatusBody: {
+            /** End Ms */
+            end_ms: number | null;
+            /** Faults Injected */
+            faults_injected: {
+                [key: string]: number;
+            };
+            /** Interval Ms */
+            interval_ms: number;
+            /** Last Error */
+            last_error: string | null;
+            mode: components["schemas"]["RunMode"];
+            /** Position Ms */
+            position_ms: number;
+            /** Records Published */
+            records_published: number;
+            /** Speed */
+            speed: number;
+            /** Start Ms */
+            start_ms: number;
+            state: components["schemas"]["RunState"];
+            /** Ticks Published */
+            ticks_published: number;
         };
         /** SessionPublic */
         SessionPublic: {
@@ -1377,6 +2898,17 @@ export interface components {
             count: number;
             /** Data */
             data: components["schemas"]["SessionPublic"][];
+        };
+        /** SettlementBacklog */
+        SettlementBacklog: {
+            /** Error */
+            error?: string | null;
+            /** Oldest Pending Age S */
+            oldest_pending_age_s?: number | null;
+            /** Pending */
+            pending?: number | null;
+            /** Submitted */
+            submitted?: number | null;
         };
         /**
          * SettlementPublic
@@ -1484,6 +3016,364 @@ export interface components {
              * @description Ed25519 signature of the message by the meter's device key, base64
              */
             signature: string;
+        };
+        /** SignedTransactionBody */
+        SignedTransactionBody: {
+            /**
+             * Transaction
+             * @description The signed transaction (base64)
+             */
+            transaction: string;
+        };
+        /** SimulatorFault */
+        SimulatorFault: {
+            kind: components["schemas"]["FaultKind"];
+            /** Meter Ids */
+            meter_ids?: string[];
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+            /**
+             * Share
+             * @default 0
+             */
+            share: number;
+            /**
+             * Skew Ms
+             * @description clock_skew only
+             * @default 86400000
+             */
+            skew_ms: number;
+            /**
+             * Ticks
+             * @default 1
+             */
+            ticks: number;
+        };
+        /** SimulatorFleet */
+        SimulatorFleet: {
+            /** Meter Count */
+            meter_count: number;
+            /**
+             * @default {
+             *       "battery_prosumer": 0.1,
+             *       "consumer": 0.45,
+             *       "ev_charger": 0.1,
+             *       "solar_prosumer": 0.35
+             *     }
+             */
+            mix: components["schemas"]["KindMixBody"];
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+            /** Seed */
+            seed?: number | null;
+        };
+        /** SimulatorSpeed */
+        SimulatorSpeed: {
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+            /**
+             * Speed
+             * @description simulated seconds per wall second
+             */
+            speed: number;
+        };
+        /** SimulatorState */
+        SimulatorState: {
+            /** Faults */
+            faults: components["schemas"]["FaultBody"][];
+            fleet: components["schemas"]["FleetBody"];
+            run: components["schemas"]["RunStatusBody"];
+            weather: components["schemas"]["WeatherBody"];
+        };
+        /** SimulatorStep */
+        SimulatorStep: {
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+            /**
+             * Ticks
+             * @default 1
+             */
+            ticks: number;
+        };
+        /** SimulatorWeather */
+        SimulatorWeather: {
+            /**
+             * Cloud Cover Mean
+             * @description 0 clear sky, 1 overcast
+             */
+            cloud_cover_mean: number;
+            /** Cloud Variability */
+            cloud_variability: number;
+            /**
+             * Reason
+             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @example customer asked to close the account (ticket 4711)
+             */
+            reason: string;
+        };
+        /**
+         * StatementFill
+         * @description A settled fill and its figures.
+         */
+        StatementFill: {
+            /**
+             * Claim Signature
+             * @description the claim that paid the order out after this fill's batch; null if the owner claimed or cancelled first
+             */
+            claim_signature: string | null;
+            /** Co2 Avoided G */
+            co2_avoided_g: number;
+            /**
+             * Fee
+             * @description kept back from the seller; 0 on a buy
+             */
+            fee: number;
+            /** Market */
+            market: string;
+            /**
+             * Net
+             * @description paid (buy) or received after the fee (sell)
+             */
+            net: number;
+            /**
+             * Notional
+             * @description floor(price * quantity / 10**6) USDC base units
+             */
+            notional: number;
+            /** Order */
+            order: string;
+            /** Price Per Kwh */
+            price_per_kwh: number;
+            /**
+             * Quantity
+             * @description GXT base units
+             */
+            quantity: number;
+            /**
+             * Savings
+             * @description tariff_value - notional (buy); net - tariff_value (sell)
+             */
+            savings: number;
+            /** Settled Slot */
+            settled_slot: number | null;
+            /**
+             * Settlement Signature
+             * @description the Trading settle transaction
+             */
+            settlement_signature: string;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "buy" | "sell";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "settled" | "pending" | "submitted";
+            /** Tariff Period */
+            tariff_period: string;
+            /**
+             * Tariff Price Per Kwh
+             * @description retail price (buy) or feed-in price (sell)
+             */
+            tariff_price_per_kwh: number;
+            /** Tariff Value */
+            tariff_value: number;
+            /**
+             * Timestamp Ms
+             * @description when the matcher made the trade
+             */
+            timestamp_ms: number;
+            /** Trade Id */
+            trade_id: number;
+            /** Wallet */
+            wallet: string;
+        };
+        /** StatementMint */
+        StatementMint: {
+            /** Co2 Avoided G */
+            co2_avoided_g: number;
+            /**
+             * Energy
+             * @description GXT base units minted (minted_wh * 1000)
+             */
+            energy: number;
+            /** Meter Id */
+            meter_id: string;
+            /** Minted Wh */
+            minted_wh: number;
+            /**
+             * Signature
+             * @description the Registry mint_from_reading transaction
+             */
+            signature: string;
+            /**
+             * Timestamp Ms
+             * @description the reading's time
+             */
+            timestamp_ms: number;
+            /** Wallet */
+            wallet: string;
+        };
+        /**
+         * StatementPeriod
+         * @description Settled purchases in one tariff period.
+         */
+        StatementPeriod: {
+            /** Energy Bought */
+            energy_bought: number;
+            /** Paid */
+            paid: number;
+            /** Period */
+            period: string;
+            /** Tariff Value */
+            tariff_value: number;
+        };
+        /** StatementPublic */
+        StatementPublic: {
+            /** By Period */
+            by_period: components["schemas"]["StatementPeriod"][];
+            /** Fee Bps */
+            fee_bps: number;
+            /** Fills */
+            fills: components["schemas"]["StatementFill"][];
+            /** Grid Emission G Per Kwh */
+            grid_emission_g_per_kwh: number;
+            /** Mints */
+            mints: components["schemas"]["StatementMint"][];
+            /**
+             * Month
+             * @description YYYY-MM in the statements' local time
+             */
+            month: string;
+            /**
+             * Period End
+             * Format: date-time
+             * @description exclusive
+             */
+            period_end: string;
+            /**
+             * Period Start
+             * Format: date-time
+             */
+            period_start: string;
+            totals: components["schemas"]["StatementTotals"];
+            /** Unsettled */
+            unsettled: components["schemas"]["StatementUnsettledFill"][];
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /** Utc Offset Minutes */
+            utc_offset_minutes: number;
+            /** Wallets */
+            wallets: string[];
+            /**
+             * Zone Id
+             * @description the zone whose tariff applies; null: the default
+             */
+            zone_id: number | null;
+        };
+        /** StatementTotals */
+        StatementTotals: {
+            /**
+             * Average Buy Price Per Kwh
+             * @description volume-weighted, rounded down
+             */
+            average_buy_price_per_kwh: number | null;
+            /**
+             * Average Sell Price Per Kwh
+             * @description volume-weighted, rounded down
+             */
+            average_sell_price_per_kwh: number | null;
+            /** Co2 Avoided Generation G */
+            co2_avoided_generation_g: number;
+            /** Co2 Avoided Purchases G */
+            co2_avoided_purchases_g: number;
+            /** Energy Bought */
+            energy_bought: number;
+            /** Energy Minted */
+            energy_minted: number;
+            /** Energy Sold */
+            energy_sold: number;
+            /** Feed In Value */
+            feed_in_value: number;
+            /** Fees */
+            fees: number;
+            /** Gain On Sales */
+            gain_on_sales: number;
+            /** Mints */
+            mints: number;
+            /** Paid */
+            paid: number;
+            /** Received Gross */
+            received_gross: number;
+            /** Received Net */
+            received_net: number;
+            /** Retail Value */
+            retail_value: number;
+            /** Savings On Purchases */
+            savings_on_purchases: number;
+            /** Savings Total */
+            savings_total: number;
+            /** Trades Settled */
+            trades_settled: number;
+            /** Trades Unsettled */
+            trades_unsettled: number;
+        };
+        /**
+         * StatementUnsettledFill
+         * @description A fill not settled yet: counted in no total.
+         */
+        StatementUnsettledFill: {
+            /** Market */
+            market: string;
+            /** Order */
+            order: string;
+            /** Price Per Kwh */
+            price_per_kwh: number;
+            /**
+             * Quantity
+             * @description GXT base units
+             */
+            quantity: number;
+            /**
+             * Side
+             * @enum {string}
+             */
+            side: "buy" | "sell";
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "settled" | "pending" | "submitted";
+            /**
+             * Timestamp Ms
+             * @description when the matcher made the trade
+             */
+            timestamp_ms: number;
+            /** Trade Id */
+            trade_id: number;
+            /** Wallet */
+            wallet: string;
         };
         /** StatsPublic */
         StatsPublic: {
@@ -1599,6 +3489,18 @@ export interface components {
             /** Sequence */
             sequence: number;
         };
+        /** UsersByRole */
+        UsersByRole: {
+            /** Count */
+            count: number;
+            /** Deactivated */
+            deactivated: number;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "prosumer" | "consumer" | "operator";
+        };
         /** Version */
         Version: {
             /**
@@ -1626,6 +3528,16 @@ export interface components {
              */
             linked_at: string;
         };
+        /** WeatherBody */
+        WeatherBody: {
+            /**
+             * Cloud Cover Mean
+             * @description 0 clear sky, 1 overcast
+             */
+            cloud_cover_mean: number;
+            /** Cloud Variability */
+            cloud_variability: number;
+        };
         /** ZoneLivePublic */
         ZoneLivePublic: {
             /**
@@ -1650,6 +3562,21 @@ export interface components {
             production_wh: number | null;
             /** Zone Id */
             zone_id: number;
+        };
+        /** ZoneSettlement */
+        ZoneSettlement: {
+            /** Pending */
+            pending: number;
+            /** Rejected */
+            rejected: number;
+            /** Settled */
+            settled: number;
+            /** Submitted */
+            submitted: number;
+            /** Success Ratio */
+            success_ratio: number | null;
+            /** Zone */
+            zone: number | null;
         };
         /** ZoneTradesPublic */
         ZoneTradesPublic: {
@@ -1764,6 +3691,243 @@ export interface operations {
                 };
             };
             /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    account_statement_v1_accounts__user_id__statements__month__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the account's id */
+                user_id: string;
+                /** @description the month, YYYY-MM, in the statements' local time */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    account_statement_csv_v1_accounts__user_id__statements__month__csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the account's id */
+                user_id: string;
+                /** @description the month, YYYY-MM, in the statements' local time */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement as CSV (see gridtokenx.statements.csv_format) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    account_statement_pdf_v1_accounts__user_id__statements__month__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the account's id */
+                user_id: string;
+                /** @description the month, YYYY-MM, in the statements' local time */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement as a PDF document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2883,6 +5047,623 @@ export interface operations {
             };
         };
     };
+    my_registrations_v1_me_meter_registrations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterRegistrationsPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_registration_v1_me_meter_registrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeterRegistrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedStep"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_registration_v1_me_meter_registrations__request_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration request's id */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterRegistrationPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    prepare_registration_v1_me_meter_registrations__request_id__registration_transaction_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration request's id */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedStep"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    relay_setup_v1_me_meter_registrations__request_id__setup_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration request's id */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignedTransactionBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedStep"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    renew_setup_v1_me_meter_registrations__request_id__setup_transaction_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration request's id */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedStep"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    sign_registration_v1_me_meter_registrations__request_id__sign_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration request's id */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignedTransactionBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterRegistrationPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     my_meters_v1_me_meters_get: {
         parameters: {
             query?: never;
@@ -2899,6 +5680,353 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MetersPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    read_preferences_v1_me_notification_preferences_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_preferences_v1_me_notification_preferences_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_notifications_v1_me_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description rows per page */
+                limit?: number;
+                /** @description next_cursor of the last page */
+                cursor?: string | null;
+                /** @description only notifications not read yet */
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    read_all_notifications_v1_me_notifications_read_all_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResult"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    read_notification_v1_me_notifications__notification_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPublic"];
                 };
             };
             /** @description Unauthorized */
@@ -3088,6 +6216,237 @@ export interface operations {
                 };
             };
             /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_statement_v1_me_statements__month__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the month, YYYY-MM, in the statements' local time */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_statement_csv_v1_me_statements__month__csv_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the month, YYYY-MM, in the statements' local time */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement as CSV (see gridtokenx.statements.csv_format) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_statement_pdf_v1_me_statements__month__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the month, YYYY-MM, in the statements' local time */
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statement as a PDF document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Error */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Error */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3545,6 +6904,2004 @@ export interface operations {
             };
             /** @description Not Found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_analytics_v1_operator_analytics_get: {
+        parameters: {
+            query?: {
+                /** @description default: 24 hours before until */
+                since?: string | null;
+                /** @description default: now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformAnalytics"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_analytics_v1_operator_analytics_csv_get: {
+        parameters: {
+            query?: {
+                /** @description default: 24 hours before until */
+                since?: string | null;
+                /** @description default: now */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_audit_v1_operator_audit_get: {
+        parameters: {
+            query?: {
+                actor_user_id?: string | null;
+                action?: string | null;
+                target?: string | null;
+                since?: string | null;
+                until?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_audit_v1_operator_audit_csv_get: {
+        parameters: {
+            query?: {
+                actor_user_id?: string | null;
+                action?: string | null;
+                target?: string | null;
+                since?: string | null;
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    faucet_v1_operator_faucet_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaucetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaucetReceiptPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_market_parameters_v1_operator_markets__market__parameters_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                market: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketParametersPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_market_parameters_v1_operator_markets__market__parameters_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                market: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarketParametersChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketParametersPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approval_queue_v1_operator_meter_registrations_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistrationQueuePublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    approve_registration_v1_operator_meter_registrations__request_id__approve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration request's id */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterRegistrationPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    refund_transaction_v1_operator_meter_registrations__request_id__refund_transaction_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration request's id */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reject_registration_v1_operator_meter_registrations__request_id__reject_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The registration request's id */
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectedPublic"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_pipeline_health_v1_operator_pipeline_health_get: {
+        parameters: {
+            query?: {
+                window_s?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineHealth"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_simulator_v1_operator_simulator_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SimulatorState"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_simulator_fault_v1_operator_simulator_faults_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulatorFault"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_simulator_fault_v1_operator_simulator_faults__rule_id__delete: {
+        parameters: {
+            query: {
+                reason: string;
+            };
+            header?: never;
+            path: {
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_simulator_fleet_v1_operator_simulator_fleet_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulatorFleet"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    control_simulator_run_v1_operator_simulator_run__action__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action: "start" | "stop" | "pause" | "resume";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStatusBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_simulator_speed_v1_operator_simulator_speed_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulatorSpeed"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStatusBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    step_simulator_v1_operator_simulator_step_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulatorStep"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunStatusBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_simulator_weather_v1_operator_simulator_weather_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulatorWeather"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeatherBody"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    search_users_v1_operator_users_get: {
+        parameters: {
+            query?: {
+                wallet_prefix?: string | null;
+                email?: string | null;
+                role?: ("prosumer" | "consumer" | "operator") | null;
+                active?: boolean | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorUsersPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_user_v1_operator_users__user_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorUser"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    deactivate_user_v1_operator_users__user_id__deactivate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorUser"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reactivate_user_v1_operator_users__user_id__reactivate_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorUser"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    change_role_v1_operator_users__user_id__role_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoleChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperatorUser"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

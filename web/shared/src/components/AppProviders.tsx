@@ -1,34 +1,21 @@
 "use client";
-import { ConnectionProvider, WalletProvider } from "@solana/wallet-adapter-react";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useEffect, useState, type ReactNode } from "react";
+import dynamic from "next/dynamic";
+import { useState, type ReactNode } from "react";
 
-import { ClusterProvider, useCluster } from "../hooks/ClusterContext";
+import { ClusterProvider } from "../hooks/ClusterContext";
 import { RuntimeConfigProvider } from "../hooks/RuntimeConfigContext";
-import { WalletErrorProvider } from "../hooks/WalletErrorContext";
-import { registerDevWallet } from "../wallet/devWallet";
 
-function ChainProviders({ localRpcUrl, children }: { readonly localRpcUrl: string; readonly children: ReactNode }) {
-  const { cluster } = useCluster();
-  useEffect(() => registerDevWallet(localRpcUrl), [localRpcUrl]);
-  return (
-    <ConnectionProvider
-      key={cluster.rpcUrl}
-      endpoint={cluster.rpcUrl}
-      config={{ commitment: "confirmed", wsEndpoint: cluster.wsUrl }}
-    >
-      <WalletErrorProvider>
-        {(report) => (
-          // No adapter packages: Phantom, Solflare and the dev wallet come through the Wallet
-          // Standard. autoConnect also connects a wallet as soon as it is selected.
-          <WalletProvider wallets={[]} autoConnect onError={report}>
-            {children}
-          </WalletProvider>
-        )}
-      </WalletErrorProvider>
-    </ConnectionProvider>
-  );
-}
+// web3.js and the wallet adapter are the largest part of the apps' JavaScript: they load as their
+// own chunk, requested as soon as this module runs (in parallel with /api/config), not as part of
+// every page's first load.
+const loadChainProviders = () => import("./ChainProviders").then((module) => module.ChainProviders);
+if (typeof window !== "undefined") void loadChainProviders();
+
+const ChainProviders = dynamic(loadChainProviders, {
+  ssr: false,
+  loading: () => <p className="p-6 text-sm text-slate-500">Loading wallets…</p>,
+});
 
 /** TanStack Query, the runtime config, the cluster choice, the connection and the wallets. */
 export function AppProviders({ children }: { readonly children: ReactNode }) {

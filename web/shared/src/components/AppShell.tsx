@@ -1,9 +1,16 @@
 "use client";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import type { ReactNode } from "react";
 
 import { ClusterSwitch } from "./Wallet/ClusterSwitch";
-import { WalletButton } from "./Wallet/WalletButton";
+
+// The wallet adapter is not part of the first load (see AppProviders).
+const WalletButton = dynamic(() => import("./Wallet/WalletButton").then((module) => module.WalletButton), {
+  ssr: false,
+  // Its size, so the header does not move when it arrives.
+  loading: () => <span aria-hidden="true" className="inline-block h-8 w-32" />,
+});
 
 export interface NavLink {
   readonly href: string;
@@ -16,9 +23,9 @@ export function AppShell({ title, links, children }: { readonly title: string; r
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <header className="flex flex-wrap items-center gap-4 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
         <span className="font-semibold">{title}</span>
-        <nav aria-label="Main" className="flex gap-3 text-sm">
+        <nav aria-label="Main" className="flex flex-wrap gap-x-3 gap-y-1 text-sm">
           {links.map((link) => (
-            <Link key={link.href} href={link.href} className="hover:underline">
+            <Link key={link.href} href={link.href} className="whitespace-nowrap hover:underline">
               {link.label}
             </Link>
           ))}

@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
 
-import { AppProviders } from "@gridtokenx/shared/components/AppProviders";
 import { AppShell } from "@gridtokenx/shared/components/AppShell";
+
+import { Providers } from "@/components/Providers";
 
 import "./globals.css";
 
@@ -21,11 +22,11 @@ export default function RootLayout({ children }: { readonly children: ReactNode 
   return (
     <html lang="en">
       <body>
-        <AppProviders>
+        <Providers>
           <AppShell title="GridTokenX" links={LINKS}>
             {children}
           </AppShell>
-        </AppProviders>
+        </Providers>
       </body>
     </html>
   );

@@ -1,5 +1,5 @@
-import { TradingView } from "@/components/TradingView";
+import { TradingPage } from "@/components/TradingPage";
 
-export default function TradingPage() {
-  return <TradingView />;
+export default function Page() {
+  return <TradingPage />;
 }

@@ -2,25 +2,29 @@
 import { BalancesPanel } from "@gridtokenx/shared/components/Trading/BalancesPanel";
 import { OpenOrdersPanel } from "@gridtokenx/shared/components/Trading/OpenOrdersPanel";
 import { OraclePanel } from "@gridtokenx/shared/components/Trading/OraclePanel";
-import { PendingGateway } from "@gridtokenx/shared/components/ui/EmptyState";
 import { Notice } from "@gridtokenx/shared/components/ui/Notice";
 import { useMarket } from "@gridtokenx/shared/hooks/useMarket";
 import { useOracleQuote } from "@gridtokenx/shared/hooks/useOracleQuote";
 import { useWallet } from "@solana/wallet-adapter-react";
 
-import { useGatewaySession } from "../hooks/useGatewaySession";
+import { useGatewaySession } from "@gridtokenx/shared/components/Session/GatewaySessionContext";
 import { useWalletTransaction } from "../hooks/useWalletTransaction";
 import { CancelOrderButton } from "./CancelOrderButton";
+import { FillsPanel } from "./History/FillsPanel";
+import { SettlementsPanel } from "./History/SettlementsPanel";
 import { OrderForm } from "./OrderForm";
 import { SignInPanel } from "./SignInPanel";
 
-export function TradingView() {
+/** The connected wallet's side of the trading page: chain balances and orders, the gateway
+ * session, the order form and the history of fills and settlements. */
+export function WalletPanels() {
   const market = useMarket();
   const addresses = market.status === "ready" ? market.addresses : null;
   const quote = useOracleQuote(addresses);
   const { publicKey } = useWallet();
   const gateway = useGatewaySession();
-  const transact = useWalletTransaction(gateway.session?.accessToken ?? null);
+  const accessToken = gateway.session?.accessToken ?? null;
+  const transact = useWalletTransaction(accessToken);
   return (
     <div className="grid gap-4">
       {market.status === "unavailable" ? <Notice tone="warning">{market.reason}</Notice> : null}
@@ -52,11 +56,12 @@ export function TradingView() {
           }
         />
       ) : null}
-      <div className="grid gap-4 md:grid-cols-2">
-        <PendingGateway feature="Order book and depth" />
-        <PendingGateway feature="Candles and volume" />
-        <PendingGateway feature="Trade tape, fills and settlements" />
-      </div>
+      {accessToken ? (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <FillsPanel accessToken={accessToken} />
+          <SettlementsPanel accessToken={accessToken} />
+        </div>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,82 @@
+"""The operator routes' pure rules: tick and lot bounds, consumer lag, CSV cells (Hypothesis)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gridtokenx.config import OrderBoundsSettings
+from gridtokenx.gateway.errors import MarketParameterError
+from gridtokenx.gateway.operator_audit_log import csv_text
+from gridtokenx.gateway.operator_health import partition_lag
+from gridtokenx.gateway.operator_market import check_tick_and_lot
+
+BOUNDS = OrderBoundsSettings(
+    min_price_per_kwh=1_000,
+    max_price_per_kwh=10_000_000,
+    min_quantity_gxt_base_units=1_000,
+    max_quantity_gxt_base_units=1_000_000_000,
+)
+
+
+@given(tick=st.integers(-10, 20_000_000), lot=st.integers(-10, 2_000_000_000))
+def test_a_tick_and_lot_are_accepted_exactly_when_some_price_and_quantity_fit(
+    tick: int, lot: int
+) -> None:
+    def fits(step: int, low: int, high: int) -> bool:
+        # The largest multiple of the step within the upper bound reaches the lower one.
+        return step >= 1 and (high // step) * step >= low
+
+    acceptable = fits(tick, BOUNDS.min_price_per_kwh, BOUNDS.max_price_per_kwh) and fits(
+        lot, BOUNDS.min_quantity_gxt_base_units, BOUNDS.max_quantity_gxt_base_units
+    )
+    if acceptable:
+        check_tick_and_lot(BOUNDS, tick=tick, lot=lot)
+    else:
+        with pytest.raises(MarketParameterError):
+            check_tick_and_lot(BOUNDS, tick=tick, lot=lot)
+
+
+def test_a_tick_without_a_multiple_in_the_price_bounds_is_refused() -> None:
+    bounds = BOUNDS.model_copy(update={"min_price_per_kwh": 1_500, "max_price_per_kwh": 1_900})
+    with pytest.raises(MarketParameterError) as refused:
+        check_tick_and_lot(bounds, tick=1_000, lot=1_000)
+    assert refused.value.details["parameter"] == "tick_per_kwh"
+    check_tick_and_lot(bounds, tick=300, lot=1_000)  # 1,800 fits
+
+
+@given(
+    st.dictionaries(
+        st.integers(0, 20),
+        st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)).map(sorted).map(tuple),
+        max_size=8,
+    ),
+    st.data(),
+)
+def test_lag_is_never_negative_and_counts_what_lies_after_the_commit(
+    ends: dict[int, tuple[int, int]], data: st.DataObject
+) -> None:
+    committed = {partition: data.draw(st.none() | st.integers(0, 2 * 10**6)) for partition in ends}
+    rows = partition_lag(ends, committed)
+    assert [row["partition"] for row in rows] == sorted(ends)
+    for row in rows:
+        low, high = ends[int(row["partition"] or 0)]
+        start = low if row["committed"] is None else max(int(row["committed"]), low)
+        assert row["lag"] == max(high - start, 0)
+        assert row["end"] == high
+
+
+@given(st.lists(st.lists(st.text(max_size=20), min_size=2, max_size=2), max_size=10))
+def test_csv_round_trips_and_never_starts_a_cell_with_a_formula(rows: list[list[str]]) -> None:
+    text = csv_text(("a", "b"), rows)
+    parsed = list(csv.reader(io.StringIO(text, newline="")))
+    assert parsed[0] == ["a", "b"]
+    assert len(parsed) == len(rows) + 1
+    for original, exported in zip(rows, parsed[1:], strict=True):
+        for value, cell in zip(original, exported, strict=True):
+            assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r")
+            assert cell in (value, f"'{value}")

@@ -1,0 +1,7 @@
+import { TransactionsView } from "@/components/Transactions/TransactionsView";
+
+export const metadata = { title: "GridTokenX admin — Transactions" };
+
+export default function Page() {
+  return <TransactionsView />;
+}
