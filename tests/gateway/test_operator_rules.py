@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from gridtokenx.config import OrderBoundsSettings
+from gridtokenx.gateway.audit import REASON_PATTERN
 from gridtokenx.gateway.errors import MarketParameterError
 from gridtokenx.gateway.operator_audit_log import csv_text
 from gridtokenx.gateway.operator_health import partition_lag
@@ -80,3 +82,17 @@ def test_csv_round_trips_and_never_starts_a_cell_with_a_formula(rows: list[list[
         for value, cell in zip(original, exported, strict=True):
             assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r")
             assert cell in (value, f"'{value}")
+
+
+@given(st.text(max_size=20))
+def test_a_reason_the_routes_accept_is_never_blank_for_the_audit_log(reason: str) -> None:
+    # Schemathesis found "\x1e": a pattern with \S took it, Python's strip() removes it, and
+    # the audit log refused it after the simulator had already changed.
+    if re.fullmatch(REASON_PATTERN, reason):
+        assert reason.strip()
+        assert "\x00" not in reason
+
+
+@pytest.mark.parametrize("reason", ["\x1e", " \t", "\x00x", ""])
+def test_blank_or_nul_reasons_do_not_match(reason: str) -> None:
+    assert re.fullmatch(REASON_PATTERN, reason) is None

@@ -9,7 +9,8 @@ fills and settlements on the private ``user`` channel, and the month's statement
 lists exactly the settlement transactions the chain has for them with the chain's amounts.
 
 The market is shared with the trading agents, so each order may trade with an agent as well as
-with the other user; every check is about the user's own trades.
+with the other user (both orders are priced to trade at once); every check is about the user's
+own trades.
 """
 
 from __future__ import annotations
@@ -316,13 +317,11 @@ async def test_a_prosumer_and_a_consumer_from_sign_in_to_statement(
                 await http.get(f"/v1/operator/{market}/parameters", headers=operator.headers)
             )
             tick = parameters["tick_per_kwh"]
-            book = ok(await http.get(f"/v1/{market}/book"))
-            best_bid = book["bids"][0]["price"] if book["bids"] else 0
-            # Just above the best bid, on the tick grid: the consumer's bid at the same price
-            # meets this ask first unless an agent asks for less meanwhile.
-            price = (best_bid // tick + 1) * tick
-            await place(http, prosumer, "sell", price, KWH)
-            await place(http, consumer, "buy", price, KWH)
+            # Both orders must trade whatever the agents' book holds: the prosumer asks the
+            # lowest price (it sells to the best bid, or rests as the best ask), the consumer
+            # bids far above the market (it buys from the best asks, the prosumer's if it rested).
+            await place(http, prosumer, "sell", tick, KWH)
+            await place(http, consumer, "buy", (5 * USDC // tick) * tick, KWH)
 
             for user in (prosumer, consumer):
                 await eventually(lambda u=user: asyncio.sleep(0, events_of(u, "fill")), "fills")

@@ -48,6 +48,13 @@ def test_replay_covers_the_range_without_pacing() -> None:
         lambda: SimulationClock.accelerated(
             start_ms=0, interval_ms=1_000, speedup=0, wall_start_ms=0
         ),
+        # Found by schemathesis: a denormal speed made the next wall time infinite.
+        lambda: SimulationClock.accelerated(
+            start_ms=0, interval_ms=1_000, speedup=5e-324, wall_start_ms=0
+        ),
+        lambda: SimulationClock.accelerated(
+            start_ms=0, interval_ms=1_000, speedup=2e6, wall_start_ms=0
+        ),
     ],
 )
 def test_bad_clocks_are_refused(make: object) -> None:

@@ -30,6 +30,12 @@ audit_log = Table(
 )
 
 
+REASON_PATTERN = r"^[^\x00]*[^\s\x00-\x1f\x7f][^\x00]*$"
+"""What a reason must match (routes validate it with this before they change anything): no NUL
+(PostgreSQL text holds none) and at least one character that is neither white space nor a control
+character, so it is never blank by Python's ``str.strip`` either (which also strips \\x1c-\\x1f)."""
+
+
 class AuditReasonError(ValueError):
     """An audit row without a reason (empty or only white space): a caller's bug, since the
     routes validate the reason before they change anything."""

@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from gridtokenx.chain.faucet import MAX_AIRDROP_LAMPORTS
 from gridtokenx.core.u64 import U64_MAX
+from gridtokenx.gateway.audit import REASON_PATTERN
 from gridtokenx.gateway.roles import Role
 from gridtokenx.gateway.schemas import BIGINT_MAX
 from gridtokenx.gateway.siws import is_valid_address
@@ -37,9 +38,9 @@ Reason = Annotated[
     Field(
         min_length=1,
         max_length=1_000,
-        pattern=r"^[^\x00]*\S[^\x00]*$",
-        description="Why the operator makes this change (no NUL character); stored in the "
-        "audit log.",
+        pattern=REASON_PATTERN,
+        description="Why the operator makes this change (not blank, no NUL character); stored "
+        "in the audit log.",
         examples=["customer asked to close the account (ticket 4711)"],
     ),
 ]

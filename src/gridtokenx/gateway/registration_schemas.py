@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from gridtokenx.gateway.audit import REASON_PATTERN
+
 MAX_METER_POWER_W = 10_000_000
 """The largest rated power (export or import) a field meter may declare: 10 MW."""
 
@@ -98,12 +100,18 @@ class ApproveBody(SignedTransactionBody):
         default="meter registration approved",
         min_length=1,
         max_length=500,
+        pattern=REASON_PATTERN,
         description="Recorded in the audit log",
     )
 
 
 class RejectBody(BaseModel):
-    reason: str = Field(min_length=1, max_length=500, description="Shown to the owner; audited")
+    reason: str = Field(
+        min_length=1,
+        max_length=500,
+        pattern=REASON_PATTERN,
+        description="Shown to the owner; audited",
+    )
 
 
 class RejectedPublic(BaseModel):

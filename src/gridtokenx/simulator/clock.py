@@ -40,6 +40,12 @@ class Tick:
         return self.interval_ms / 1000
 
 
+MIN_SPEEDUP = 0.001
+"""The slowest pace: one simulated second per ~17 wall minutes (slower ones make wall times
+overflow, and nobody watches a meter that slowly)."""
+MAX_SPEEDUP = 1_000_000.0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SimulationClock:
     """Ticks of ``interval_ms`` of simulated time from ``start_ms``; build with the factories."""
@@ -62,8 +68,11 @@ class SimulationClock:
             raise FleetConfigError(
                 f"replay end_ms={self.end_ms} must be after start_ms={self.start_ms}"
             )
-        if not self.speedup > 0:
-            raise FleetConfigError(f"speedup must be > 0, got {self.speedup}")
+        if not MIN_SPEEDUP <= self.speedup <= MAX_SPEEDUP:
+            raise FleetConfigError(
+                f"speedup must be in {MIN_SPEEDUP}..{MAX_SPEEDUP} simulated seconds per wall "
+                f"second, got {self.speedup}"
+            )
 
     @classmethod
     def real_time(cls, *, wall_start_ms: int, interval_ms: int) -> SimulationClock:

@@ -18,7 +18,7 @@ from solders.pubkey import Pubkey
 
 from gridtokenx.chain.client import ChainClientError
 from gridtokenx.chain.trading.accounts import Market
-from gridtokenx.gateway.audit import record_audit
+from gridtokenx.gateway.audit import REASON_PATTERN, record_audit
 from gridtokenx.gateway.auth_service import Principal
 from gridtokenx.gateway.context import GatewayContext
 from gridtokenx.gateway.database import postgres_transaction
@@ -69,7 +69,6 @@ router = APIRouter(
 )
 
 _ADDRESS = r"^[1-9A-HJ-NP-Za-km-z]{32,44}$"
-_REASON = r"^[^\x00]*\S[^\x00]*$"
 _TEXT = r"^[^\x00-\x1f\x7f]+$"
 """Free-text filters: PostgreSQL text holds no NUL, and no filter needs a control character."""
 _CSV: dict[int | str, dict[str, Any]] = {
@@ -427,7 +426,7 @@ async def remove_simulator_fault(
     caller: OperatorCaller,
     context: ContextDep,
     rule_id: Annotated[int, Path(ge=0, le=BIGINT_MAX)],
-    reason: Annotated[str, Query(min_length=1, max_length=1_000, pattern=_REASON)],
+    reason: Annotated[str, Query(min_length=1, max_length=1_000, pattern=REASON_PATTERN)],
 ) -> Response:
     await _relay(
         context,

@@ -6,6 +6,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from gridtokenx.simulator.clock import MAX_SPEEDUP, MIN_SPEEDUP
 from gridtokenx.simulator.faults import DEFAULT_SKEW_MS, FaultKind
 from gridtokenx.simulator.scenario import RunMode, RunState
 
@@ -67,7 +68,7 @@ class ScenarioRequest(Body):
     mix: KindMixBody = KindMixBody()
     seed: int | None = Field(default=None, ge=0, le=2**64 - 1)
     mode: RunMode
-    speed: float = Field(default=60.0, gt=0)
+    speed: float = Field(default=60.0, ge=MIN_SPEEDUP, le=MAX_SPEEDUP)
     interval_ms: int = Field(default=60_000, ge=1, le=3_600_000)
     start_ms: int | None = Field(default=None, ge=0)
     end_ms: int | None = Field(default=None, ge=1)
@@ -94,7 +95,9 @@ class StepRequest(Body):
 
 
 class SpeedRequest(Body):
-    speed: float = Field(gt=0, le=1_000_000, description="simulated seconds per wall second")
+    speed: float = Field(
+        ge=MIN_SPEEDUP, le=MAX_SPEEDUP, description="simulated seconds per wall second"
+    )
 
 
 class WeatherBody(Body):

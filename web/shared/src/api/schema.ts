@@ -1843,7 +1843,7 @@ export interface components {
             lamports: number;
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
@@ -2051,7 +2051,7 @@ export interface components {
             mode?: ("continuous" | "auction") | null;
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
@@ -2773,7 +2773,7 @@ export interface components {
         ReasonBody: {
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
@@ -2826,7 +2826,7 @@ export interface components {
         RoleChange: {
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
@@ -3032,7 +3032,7 @@ export interface components {
             meter_ids?: string[];
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
@@ -3068,7 +3068,7 @@ export interface components {
             mix: components["schemas"]["KindMixBody"];
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
@@ -3079,7 +3079,7 @@ export interface components {
         SimulatorSpeed: {
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
@@ -3101,7 +3101,7 @@ export interface components {
         SimulatorStep: {
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
@@ -3122,7 +3122,7 @@ export interface components {
             cloud_variability: number;
             /**
              * Reason
-             * @description Why the operator makes this change (no NUL character); stored in the audit log.
+             * @description Why the operator makes this change (not blank, no NUL character); stored in the audit log.
              * @example customer asked to close the account (ticket 4711)
              */
             reason: string;
