@@ -33,24 +33,13 @@ import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { gzipSync } from "node:zlib";
 
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from "../tests/web/browser/chromium.mjs";
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WEB = join(ROOT, "web");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
-const CHROMIUM = "/usr/bin/chromium";
 const RUNS = 3;
 const JOURNEY_TEST = "tests/web/test_trading_orders.py::test_the_dev_wallet_signs_in_places_and_cancels_a_sell_through_the_gateway";
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-default-apps",
-  "--disable-sync",
-  "--no-first-run",
-  "--metrics-recording-only",
-];
-
 const args = new Set(process.argv.slice(2));
 const require = createRequire(join(WEB, "package.json"));
 const { default: lighthouse, desktopConfig } = await import(require.resolve("lighthouse"));
@@ -76,7 +65,7 @@ function freePort() {
 }
 
 function ensureChromium() {
-  if (existsSync(CHROMIUM)) return;
+  if (existsSync(CHROMIUM_PATH)) return;
   run([PYTHON, "-c", "from gridtokenx.stack.system import ensure_packages; ensure_packages(['chromium'])"], { cwd: ROOT });
 }
 
@@ -123,7 +112,7 @@ async function lighthouseScores(url, config) {
   const scores = [];
   const metrics = [];
   for (let index = 0; index < RUNS; index += 1) {
-    const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM, chromeFlags: CHROMIUM_FLAGS });
+    const chrome = await chromeLauncher.launch({ chromePath: CHROMIUM_PATH, chromeFlags: CHROMIUM_FLAGS });
     try {
       const flags = { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance"] };
       const result = await lighthouse(url, flags, config);
@@ -175,7 +164,7 @@ log(`machine: ${hostname()} (${cpus().length} cores, ${arch()}, ${cpus()[0]?.mod
 log(`load average at the start: ${loadavg().map((value) => value.toFixed(2)).join(", ")} (1, 5, 15 min)`);
 
 ensureChromium();
-log(`chromium: ${run([CHROMIUM, "--version"]).trim()} (${CHROMIUM}); lighthouse ${require("lighthouse/package.json").version}`);
+log(`chromium: ${run([CHROMIUM_PATH, "--version"]).trim()} (${CHROMIUM_PATH}); lighthouse ${require("lighthouse/package.json").version}`);
 if (!args.has("--skip-build")) {
   const started = Date.now();
   run(["npm", "run", "build"], { cwd: WEB, env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });

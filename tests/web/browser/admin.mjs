@@ -18,28 +18,13 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
+import { TIMEOUT_MS, launchRecorded } from "./chromium.mjs";
+
 const require = createRequire(join(process.env.GRIDTOKENX_WEB_DIR, "package.json"));
 const { chromium } = require("playwright-core");
 
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-default-apps",
-  "--disable-sync",
-  "--no-first-run",
-  "--metrics-recording-only",
-];
-const TIMEOUT_MS = 60_000;
 const appUrl = process.env.APP_URL;
 const artifacts = process.env.ARTIFACT_DIR;
-
-function isLocal(url) {
-  const { protocol, hostname } = new URL(url);
-  return protocol === "data:" || protocol === "blob:" || hostname === "127.0.0.1" || hostname === "localhost";
-}
 
 async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `admin-${name}.png`), fullPage: true });
@@ -245,24 +230,14 @@ async function phoneLayout(page) {
   return { overflowPx: overflow, backgroundRgb: themes };
 }
 
-const context = await chromium.launchPersistentContext(process.env.PROFILE_DIR, {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: CHROMIUM_FLAGS,
-});
-const external = [];
-const errors = [];
-context.on("request", (request) => {
-  if (!isLocal(request.url())) external.push(request.url());
-});
+const { context, external, errors, firstPage } = await launchRecorded(chromium, process.env.PROFILE_DIR);
 await context.addInitScript((secret) => {
   if (secret && !window.localStorage.getItem("gridtokenx.devWallet.secretKey")) {
     window.localStorage.setItem("gridtokenx.devWallet.secretKey", secret);
   }
 }, process.env.OPERATOR_SECRET ?? "");
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (error) => errors.push(String(error)));
+  const page = await firstPage();
   const session = await signIn(page);
   const roleChange = await changeRole(page);
   const auditPage = await auditLog(page);

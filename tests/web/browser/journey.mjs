@@ -38,28 +38,13 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
+import { TIMEOUT_MS, launchRecorded } from "./chromium.mjs";
+
 const require = createRequire(join(process.env.GRIDTOKENX_WEB_DIR, "package.json"));
 const { chromium } = require("playwright-core");
 
-const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-default-apps",
-  "--disable-sync",
-  "--no-first-run",
-  "--metrics-recording-only",
-];
-const TIMEOUT_MS = 60_000;
 const appUrl = process.env.APP_URL;
 const artifacts = process.env.ARTIFACT_DIR;
-
-function isLocal(url) {
-  const { protocol, hostname } = new URL(url);
-  return protocol === "data:" || protocol === "blob:" || hostname === "127.0.0.1" || hostname === "localhost";
-}
 
 async function connect(page) {
   await page.goto(appUrl);
@@ -472,19 +457,9 @@ const phases = { feedfaults, energy, history, connect, balances, live, send, map
 const phase = phases[process.argv[2]];
 if (!phase) throw new Error(`unknown phase ${process.argv[2]}`);
 
-const context = await chromium.launchPersistentContext(process.env.PROFILE_DIR, {
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: CHROMIUM_FLAGS,
-});
-const external = [];
-const errors = [];
-context.on("request", (request) => {
-  if (!isLocal(request.url())) external.push(request.url());
-});
+const { context, external, errors, firstPage } = await launchRecorded(chromium, process.env.PROFILE_DIR);
 try {
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.on("pageerror", (error) => errors.push(String(error)));
+  const page = await firstPage();
   const result = await phase(page);
   process.stdout.write(JSON.stringify({ ...result, externalRequests: external, pageErrors: errors }) + "\n");
 } finally {
