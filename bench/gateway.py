@@ -73,8 +73,11 @@ PREPARE_USERS = 8
 PREPARE_CONNECTIONS_PER_USER = IN_FLIGHT // PREPARE_USERS
 PREPARE_REQUESTS_PER_USER = 1_000
 WS_SUBSCRIBERS = 1_000
-WS_RATE = 60
-"""Book updates published per second: 60 x 1,000 subscribers = 60,000 messages/s offered."""
+WS_RATE = int(os.environ.get("GATEWAY_BENCH_WS_RATE", "51"))
+"""Book updates published per second: 51 x 1,000 subscribers = 51,000 messages/s offered, just
+above the 50,000 msgs/s target (the delivered rate is measured from the first publish to the
+last arrival, so an offer of exactly 50,000 could never measure 50,000). ``GATEWAY_BENCH_WS_RATE``
+overrides it for exploring (the figure of record uses 51)."""
 WS_SECONDS = 10
 UNLIMITED = str(10**9)
 WS_CLIENT = Path(__file__).with_name("gateway_ws.mjs")

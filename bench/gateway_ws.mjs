@@ -10,7 +10,9 @@
 // delivered messages, the delivery window, messages per second, latency percentiles
 // (arrival - publish, every message), gaps (an update whose "previous" is not the last sequence
 // seen by that socket) and sockets closed by the server.
-import { readFileSync } from "node:fs";
+// With GATEWAY_WS_DIAG=<file> it also writes {"<sequence>": <slowest arrival in ms>} there
+// (where in a round the latency tail comes from: a stall shows as a jump then a slow decay).
+import { readFileSync, writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 
@@ -89,6 +91,15 @@ for await (const line of lines) {
     last = Math.max(last, arrivals[i]);
   }
   const sorted = latencies.subarray(0, matched).sort();
+  if (process.env.GATEWAY_WS_DIAG) {
+    // Diagnostics: the slowest arrival of each published sequence, in publish order.
+    const worst = {};
+    for (let i = 0; i < kept; i += 1) {
+      const sent = published[sequences[i]];
+      if (sent !== undefined) worst[sequences[i]] = Math.max(worst[sequences[i]] ?? 0, arrivals[i] - sent);
+    }
+    writeFileSync(process.env.GATEWAY_WS_DIAG, JSON.stringify(worst));
+  }
   const at = (q) => (matched ? sorted[Math.min(matched - 1, Math.floor(matched * q))] : 0);
   const firstPublish = Math.min(...Object.values(published));
   const window_s = (last - firstPublish) / 1000;

@@ -17,11 +17,12 @@
 //   level 9, summed, in KiB. The nomodule polyfill (never fetched by a module-capable browser)
 //   is excluded from the figure and printed separately; chunks loaded later by dynamic imports
 //   are not first load.
-// - journey_s: the pytest "call" duration of the browser journey test
-//   tests/web/test_trading_orders.py (the development wallet connects, signs in with the
-//   gateway, places a sell through prepare → wallet signature → submit, is refused a too-large
-//   order, cancels the sell; each phase a new Chromium on the same profile), without its fixture
-//   setup (private chain, scratch database, gateway and app start).
+// - journey_s: the pytest "call" duration of issue 9's browser journey
+//   tests/web/test_browser.py::test_the_platform_journey_across_both_apps (a prosumer requests a
+//   meter on the energy page, the operator approves it in the admin app, its signed readings are
+//   minted and shown, the prosumer sells and a second browser profile buys, both see the trade
+//   settle and their balances change, the grid map shows the meter and the zones; each phase a
+//   new Chromium), without its fixture setup (private chain and services, gateway, apps).
 //
 // Last line: web trading_perf=<n> admin_perf=<n> first_load_js_kb=<n> journey_s=<n>
 import { spawn, spawnSync } from "node:child_process";
@@ -39,7 +40,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const WEB = join(ROOT, "web");
 const PYTHON = join(ROOT, ".venv", "bin", "python");
 const RUNS = 3;
-const JOURNEY_TEST = "tests/web/test_trading_orders.py::test_the_dev_wallet_signs_in_places_and_cancels_a_sell_through_the_gateway";
+const JOURNEY_TEST = "tests/web/test_browser.py::test_the_platform_journey_across_both_apps";
 const args = new Set(process.argv.slice(2));
 const require = createRequire(join(WEB, "package.json"));
 const { default: lighthouse, desktopConfig } = await import(require.resolve("lighthouse"));
@@ -150,7 +151,7 @@ function firstLoadJs() {
 
 function journeySeconds() {
   const output = run([join(ROOT, ".venv", "bin", "pytest"), JOURNEY_TEST, "-q", "-p", "no:cacheprovider", "--durations=0", "--durations-min=0"], { cwd: ROOT });
-  const line = output.split("\n").find((text) => / call /.test(text) && text.includes("test_trading_orders.py"));
+  const line = output.split("\n").find((text) => / call /.test(text) && text.includes(JOURNEY_TEST.split("::")[1]));
   if (!line) throw new Error(`no call duration in the pytest output:\n${output.slice(-2000)}`);
   return Number.parseFloat(line.trim().split(/s\s/)[0]);
 }

@@ -191,6 +191,8 @@ class MarketSettings(BaseModel):
     commands_topic: str = "order-commands"
     trades_topic: str = "trades"
     book_deltas_topic: str = "book-deltas"
+    releases_topic: str = "order-releases"
+    """IOC and post-only chain orders the engine finished unfilled; settlement cancels them."""
     dead_letter_topic: str = "order-commands-dlq"
     consumer_group: str = "matcher"
     instance_id: str = "matcher-0"

@@ -151,6 +151,10 @@ user can do about it::
     │   │   meter_registration_limit, NonceAccountMissingError meter_registration_nonce_missing,
     │   │   NonceStaleError meter_registration_nonce_stale, RegistrationChainMismatchError
     │   │   meter_registration_chain_mismatch
+    │   ├── (gridtokenx.gateway.meter_key_errors) MeterKeyInvalidError 422 meter_key_invalid,
+    │   │   MeterKeyTransactionMismatchError 422 meter_key_transaction_mismatch; 409:
+    │   │   MeterNotOnChainError meter_not_on_chain, MeterKeyChainMismatchError
+    │   │   meter_key_chain_mismatch
     │   └── GatewayConfigError     configuration_error: a gateway setting cannot work
     ├── MarketDataError            gridtokenx.gateway.feed.errors: the market-data feed failed
     │   ├── ChannelNameError       a channel name is not book/trades/stats:<market> or

@@ -70,10 +70,11 @@ def commission(
     meter_index: int | None = None,
     status: MeterStatus = MeterStatus.ACTIVE,
     commissioned_at_ms: int = 0,
+    meter: FieldMeter | None = None,
 ) -> FieldMeter:
-    """Commission a meter (as the simulator does) and, with an ``owner``, record its chain
-    registration (as the minting service does)."""
-    meter = FieldMeter()
+    """Commission ``meter`` (a new one by default) as the simulator does and, with an
+    ``owner``, record its chain registration (as the minting service does)."""
+    meter = meter or FieldMeter()
     telemetry = TelemetryRepository(postgres.url)
     try:
         telemetry.commission_meter(

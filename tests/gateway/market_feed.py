@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -19,7 +19,8 @@ from confluent_kafka import Producer
 from gridtokenx.config import MarketDataSettings, Settings
 from gridtokenx.gateway.feed.service import MarketDataFeed
 from gridtokenx.market import Side
-from gridtokenx.market.wire import encode_book_delta, encode_trade
+from gridtokenx.market.session import Outcome
+from gridtokenx.market.wire import OrderCommand, encode_book_delta, encode_trade
 from tests.market.service.commands import LogWriter, Reference
 from tests.utils.kafka import scratch_topics
 
@@ -50,11 +51,16 @@ class MatcherOutput:
 
     def run(self, commands: int) -> None:
         """Match ``commands`` more commands and produce their trades and book deltas."""
+        self.run_commands(self.writer.burst(commands))
+
+    def run_commands(self, commands: Sequence[OrderCommand]) -> list[Outcome]:
+        """Match ``commands`` and produce their trades and book deltas; their outcomes."""
         kafka = self.settings.kafka
         producer = Producer({"bootstrap.servers": f"{kafka.host}:{kafka.port}"})
         before_trades, before_deltas = len(self.reference.trades), len(self.reference.deltas)
-        for command in self.writer.burst(commands):
-            self.reference.apply(command, 0, self.offset)
+        outcomes = []
+        for command in commands:
+            outcomes.append(self.reference.apply(command, 0, self.offset))
             self.offset += 1
         market = self.settings.market
         for trade in self.reference.trades[before_trades:]:
@@ -64,6 +70,7 @@ class MatcherOutput:
                 market.book_deltas_topic, encode_book_delta(delta), delta.market.encode()
             )
         assert producer.flush(10) == 0
+        return outcomes
 
     def book(self, market: str) -> dict[str, object]:
         engine = self.reference.sessions[market].engine

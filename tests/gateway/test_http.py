@@ -126,6 +126,7 @@ async def test_health_checks_postgres_and_redis(client: httpx.AsyncClient) -> No
         "postgres": "ok",
         "redis": "ok",
         "features_off": [],
+        "features_reduced": [],
     }
 
 

@@ -18,7 +18,6 @@ import pytest
 from confluent_kafka import Consumer, Producer, TopicPartition
 
 from gridtokenx.config import PostgresSettings, Settings
-from gridtokenx.gateway.operator_health import partition_lag
 from tests.gateway.operator_rig import signed_in
 from tests.gateway.wallet import BrowserWallet
 from tests.utils.kafka import scratch_topics
@@ -26,15 +25,6 @@ from tests.utils.kafka import scratch_topics
 pytestmark = [pytest.mark.integration, pytest.mark.anyio]
 
 TOPICS = {"readings": 2, "readings-dlq": 1, "commands": 2, "commands-dlq": 1, "trades": 1}
-
-
-def test_lag_counts_from_the_commit_or_else_from_the_low_watermark() -> None:
-    rows = partition_lag({0: (0, 10), 1: (4, 9), 2: (0, 0)}, {0: 7, 2: None})
-    assert rows == [
-        {"partition": 0, "committed": 7, "end": 10, "lag": 3},
-        {"partition": 1, "committed": None, "end": 9, "lag": 5},
-        {"partition": 2, "committed": None, "end": 0, "lag": 0},
-    ]
 
 
 @pytest.fixture(scope="module")

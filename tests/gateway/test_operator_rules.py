@@ -1,4 +1,5 @@
-"""The operator routes' pure rules: tick and lot bounds, consumer lag, CSV cells (Hypothesis)."""
+"""The operator routes' pure rules: tick and lot bounds, CSV cells (Hypothesis); consumer lag:
+tests/pipeline_health/test_core.py."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from gridtokenx.config import OrderBoundsSettings
 from gridtokenx.gateway.audit import REASON_PATTERN
 from gridtokenx.gateway.errors import MarketParameterError
 from gridtokenx.gateway.operator_audit_log import csv_text
-from gridtokenx.gateway.operator_health import partition_lag
 from gridtokenx.gateway.operator_market import check_tick_and_lot
 
 BOUNDS = OrderBoundsSettings(
@@ -49,27 +49,6 @@ def test_a_tick_without_a_multiple_in_the_price_bounds_is_refused() -> None:
         check_tick_and_lot(bounds, tick=1_000, lot=1_000)
     assert refused.value.details["parameter"] == "tick_per_kwh"
     check_tick_and_lot(bounds, tick=300, lot=1_000)  # 1,800 fits
-
-
-@given(
-    st.dictionaries(
-        st.integers(0, 20),
-        st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)).map(sorted).map(tuple),
-        max_size=8,
-    ),
-    st.data(),
-)
-def test_lag_is_never_negative_and_counts_what_lies_after_the_commit(
-    ends: dict[int, tuple[int, int]], data: st.DataObject
-) -> None:
-    committed = {partition: data.draw(st.none() | st.integers(0, 2 * 10**6)) for partition in ends}
-    rows = partition_lag(ends, committed)
-    assert [row["partition"] for row in rows] == sorted(ends)
-    for row in rows:
-        low, high = ends[int(row["partition"] or 0)]
-        start = low if row["committed"] is None else max(int(row["committed"]), low)
-        assert row["lag"] == max(high - start, 0)
-        assert row["end"] == high
 
 
 @given(st.lists(st.lists(st.text(max_size=20), min_size=2, max_size=2), max_size=10))

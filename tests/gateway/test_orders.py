@@ -429,3 +429,44 @@ async def test_my_orders_fills_and_settlements_page_through_the_mirrors(
     for path, bad in (("/v1/me/orders", "garbage!"), ("/v1/me/orders", fills_cursor)):
         response = await client.get(path, params={"cursor": bad}, headers=owner.headers)
         assert await _code(response) == (422, "cursor_invalid")
+
+
+async def test_time_in_force_is_placed_on_chain_and_shown_in_my_orders(
+    client: httpx.AsyncClient,
+    funding: TraderFunding,
+    orders_chain: LocalChain,
+    gateway_settings: Settings,
+) -> None:
+    owner = await signed_in(client, await funding.fund(lamports=SOL, usdc_base_units=1_000_000))
+    placed: dict[str, str] = {}
+    for name, stored in (("ioc", 1), ("post_only", 2), (None, 0)):
+        body: dict[str, Any] = {"side": "buy", "price_per_kwh": 10_000, "quantity": 1_000_000}
+        if name is not None:
+            body["time_in_force"] = name
+        prepared, _ = await prepare_and_submit(client, owner, "/v1/orders/prepare", body)
+        account = await _order(funding.client, prepared["order"])
+        assert account is not None
+        assert account.time_in_force == stored
+        placed[prepared["order"]] = name or "gtc"
+        row = row_from_account(prepared["order"], account, 1)
+        mirror = OrderMirror(
+            gateway_settings.postgres.url, str(orders_chain.addresses.trading_program)
+        )
+        try:
+            mirror.commit([row], None)
+        finally:
+            mirror.close()
+    page = await client.get("/v1/me/orders", headers=owner.headers)
+    assert page.status_code == 200, page.text
+    assert {o["order"]: o["time_in_force"] for o in page.json()["data"]} == placed
+    bad = await client.post(
+        "/v1/orders/prepare",
+        json={
+            "side": "buy",
+            "price_per_kwh": 10_000,
+            "quantity": 1_000_000,
+            "time_in_force": "fok",
+        },
+        headers=owner.headers,
+    )
+    assert bad.status_code == 422, bad.text

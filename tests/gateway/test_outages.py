@@ -39,6 +39,7 @@ async def test_redis_down_is_reported_and_refused_with_retry_after(
                 "postgres": "ok",
                 "redis": "unavailable",
                 "features_off": features_off({"postgres": "ok", "redis": "unavailable"}),
+                "features_reduced": ["market_data"],
             }
             assert "sign_in" in health.json()["features_off"]
             nonce = await client.post("/v1/auth/nonce", json={})
@@ -63,6 +64,7 @@ async def test_postgres_down_is_reported_and_sign_in_refused_with_retry_after(
                 "postgres": "unavailable",
                 "redis": "ok",
                 "features_off": features_off({"postgres": "unavailable", "redis": "ok"}),
+                "features_reduced": [],
             }
             assert {"accounts", "orders"} <= set(health.json()["features_off"])
             wallet = BrowserWallet()

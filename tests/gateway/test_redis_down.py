@@ -1,8 +1,9 @@
 """Redis stops under a running gateway (a scratch redis-server, never the shared one) and comes
-back: meanwhile ``/v1/health`` names the features that are off, access-token reads keep
-working from PostgreSQL, sign-in answers 503 with Retry-After, market data that was never
-loaded answers ``market_data_unavailable``, the WebSocket still authenticates but refuses the
-``user`` channel; once Redis answers again everything works as before."""
+back: meanwhile ``/v1/health`` names the features that are off and reduced, access-token reads
+keep working from PostgreSQL, sign-in answers 503 with Retry-After, market data comes from
+PostgreSQL (a market it does not know is ``market_not_found``; the data itself:
+test_redis_down_market.py), the WebSocket still authenticates but refuses the ``user`` channel;
+once Redis answers again everything works as before."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def test_the_gateway_serves_in_reduced_mode_while_redis_is_down(
         )
         with gateway(settings, clock) as client:
             assert _health(client) == (
-                200, {"status": "ok", "postgres": "ok", "redis": "ok", "features_off": []},
+                200, {"status": "ok", "postgres": "ok", "redis": "ok", "features_off": [],
+                      "features_reduced": []},
             )  # fmt: skip
             wallet = BrowserWallet()
             tokens = sign_in(client, wallet)
@@ -52,6 +54,7 @@ def test_the_gateway_serves_in_reduced_mode_while_redis_is_down(
             for feature in ("sign_in", "session_revocation", "live_market_data"):
                 assert feature in body["features_off"]
             assert "orders" not in body["features_off"]
+            assert body["features_reduced"] == ["market_data"]
 
             me = client.get("/v1/me", headers=headers)
             assert me.status_code == 200, me.text
@@ -68,8 +71,7 @@ def test_the_gateway_serves_in_reduced_mode_while_redis_is_down(
             mirror = client.app.state.market_mirror  # type: ignore[attr-defined]
             wait_for(lambda: not mirror.connected.is_set(), "the mirror to notice")
             book = client.get(f"/v1/markets/{_MARKET}/book")
-            assert (book.status_code, book.json()["code"]) == (503, "market_data_unavailable")
-            assert book.headers["retry-after"] == "5"
+            assert (book.status_code, book.json()["code"]) == (404, "market_not_found")
 
             with client.websocket_connect("/v1/ws") as ws:
                 authenticate(ws, tokens)

@@ -25,11 +25,13 @@ def settlement_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local
 def settlement_settings(
     running_stack: Settings, settlement_chain: LocalChain
 ) -> Iterator[Settings]:
-    """The private chain, a fresh database at the newest schema, a scratch ``trades`` topic and
-    a consumer group of this test's own."""
+    """The private chain, a fresh database at the newest schema, scratch ``trades`` and
+    ``order-releases`` topics and a consumer group of this test's own."""
     with (
         scratch_database(running_stack.postgres) as postgres,
-        scratch_topics(running_stack.kafka.bootstrap_servers, {"trades": 1}) as topics,
+        scratch_topics(
+            running_stack.kafka.bootstrap_servers, {"trades": 1, "releases": 1}
+        ) as topics,
     ):
         upgrade_to_head(postgres.url)
         base = settlement_chain.settings
@@ -38,7 +40,9 @@ def settlement_settings(
             update={
                 "postgres": postgres,
                 "kafka": running_stack.kafka,
-                "market": base.market.model_copy(update={"trades_topic": topics["trades"]}),
+                "market": base.market.model_copy(
+                    update={"trades_topic": topics["trades"], "releases_topic": topics["releases"]}
+                ),
                 "settlement": base.settlement.model_copy(
                     update={
                         "consumer_group": f"test-settlement-{suffix}",

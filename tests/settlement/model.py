@@ -23,7 +23,7 @@ from gridtokenx.chain.trading.errors import TradingErrorCode
 from gridtokenx.chain.trading.instructions import Settle
 from gridtokenx.settlement.chain import Refusal
 from gridtokenx.settlement.core import LandedStatus
-from gridtokenx.settlement.repository import ClaimRecord
+from gridtokenx.settlement.repository import ClaimRecord, PendingRelease, ReleaseOutcome
 from tests.minting.model import Crash
 
 VALID_BLOCKS = 4
@@ -130,6 +130,14 @@ class ModelChain:
     async def claim_orders(self, keys: MarketKeys, orders: Sequence[str]) -> list[ClaimRecord]:
         self._call()
         return [ClaimRecord(order, None, "nothing_to_claim") for order in orders]
+
+    async def release_order(self, keys: MarketKeys, release: PendingRelease) -> ReleaseOutcome:
+        self._call()
+        order = self.orders.get(release.order)
+        if order is None or order.closed:
+            return ReleaseOutcome("closed")
+        order.closed = True
+        return ReleaseOutcome("cancelled")
 
     # --- the model -----------------------------------------------------------------------------
 

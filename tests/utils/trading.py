@@ -32,7 +32,7 @@ from gridtokenx.chain.deploy import LiteSvmSubmitter, deploy_program
 from gridtokenx.chain.program_ids import TRADING, local_program_keypair
 from gridtokenx.chain.svm import execute
 from gridtokenx.chain.traders import Trader as Trader
-from gridtokenx.chain.trading.accounts import Market, Order, OrderSide
+from gridtokenx.chain.trading.accounts import Market, Order, OrderSide, TimeInForce
 from gridtokenx.chain.trading.builders import (
     MarketKeys,
     OrderFill,
@@ -213,18 +213,27 @@ class MarketFixture:
         price: int,
         quantity: int,
         expiry: int = 0,
+        time_in_force: TimeInForce = TimeInForce.GTC,
     ) -> OrderRequest:
         order_id = self._next_order_id
         self._next_order_id += 1
         source = trader.energy_account if side is OrderSide.SELL else trader.quote_account
-        request = OrderRequest(trader.key, order_id, side, price, quantity, source, expiry)
+        request = OrderRequest(
+            trader.key, order_id, side, price, quantity, source, expiry, time_in_force
+        )
         self.orders.append(self.keys.order(trader.key, order_id))
         return request
 
     def place(
-        self, trader: Trader, side: OrderSide, price: int, quantity: int, expiry: int = 0
+        self,
+        trader: Trader,
+        side: OrderSide,
+        price: int,
+        quantity: int,
+        expiry: int = 0,
+        time_in_force: TimeInForce = TimeInForce.GTC,
     ) -> Pubkey:
-        request = self.order_request(trader, side, price, quantity, expiry)
+        request = self.order_request(trader, side, price, quantity, expiry, time_in_force)
         self.chain.expect_ok([place_order_instruction(self.keys, request)], [trader.wallet])
         return self.keys.order(trader.key, request.order_id)
 
@@ -236,7 +245,15 @@ class MarketFixture:
         assert state is not None, "the order is closed"
         return next(t for t in self.traders if t.key == state.owner)
 
-    def cancel(self, order: Pubkey, trader: Trader, *, owner_signs: bool = True) -> Instruction:
+    def cancel(
+        self,
+        order: Pubkey,
+        trader: Trader,
+        *,
+        owner_signs: bool = True,
+        matcher: Pubkey | None = None,
+    ) -> Instruction:
+        """``matcher``: cancelled by that key (the market's matcher for a non-GTC order)."""
         return cancel_order_instruction(
             self.keys,
             order,
@@ -244,6 +261,7 @@ class MarketFixture:
             trader.energy_account,
             trader.quote_account,
             owner_signs=owner_signs,
+            matcher=matcher,
         )
 
     def claim(self, order: Pubkey, trader: Trader) -> Instruction:

@@ -7,7 +7,7 @@ import os
 import subprocess
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +97,8 @@ class Browser:
     app_url: str
     profile_dir: Path
     artifact_dir: Path
+    script: Path = JOURNEY_SCRIPT
+    """The driver the phases run in (``dataclasses.replace`` it for a feature's own driver)."""
 
     def _env(self, **extra: str) -> dict[str, str]:
         return {
@@ -110,7 +112,7 @@ class Browser:
         }
 
     def _argv(self, phase: str) -> list[str]:
-        return [self.settings.web.node_bin, str(JOURNEY_SCRIPT), phase]
+        return [self.settings.web.node_bin, str(self.script), phase]
 
     def run(
         self,
@@ -120,13 +122,16 @@ class Browser:
         page_path: str = "/",
         transaction: str = "",
         order: dict[str, object] | None = None,
+        extra: dict[str, str] | None = None,
     ) -> dict[str, object]:
+        """One phase of journey.mjs; ``extra``: more environment for phases that read it."""
         env = self._env(
             EXPECT=json.dumps(expect or {}),
             CUSTOM_RPC_URL=custom_rpc_url,
             PAGE_PATH=page_path,
             TRANSACTION=transaction,
             ORDER=json.dumps(order or {}),
+            **(extra or {}),
         )
         result = subprocess.run(
             self._argv(phase), env=env, capture_output=True, text=True, timeout=180, check=False
@@ -180,20 +185,22 @@ def trading_app_with_gateway(
     extra_env: dict[str, str] | None = None,
     settings: Settings | None = None,
     database: PostgresSettings | None = None,
+    extra_origins: Sequence[str] = (),
 ) -> Iterator[Browser]:
     """The trading app's production build on one port and a real gateway process (granian) on
     another, both on ``chain``; the gateway on a scratch migrated database and the shared Redis.
     The two are different origins of the same site: the gateway's CORS allows the app's origin
     with credentials and its sign-in domain is the app's. ``settings`` (default: the chain's)
     may carry more, such as a scratch market-data pipeline; ``extra_env`` goes to the gateway;
-    ``database`` (migrated) replaces the scratch one, e.g. a market pipeline's."""
+    ``database`` (migrated) replaces the scratch one, e.g. a market pipeline's;
+    ``extra_origins`` are more origins the gateway's CORS allows (e.g. the admin app's)."""
     app_port = free_port()
     origin = f"http://127.0.0.1:{app_port}"
     base = settings or chain.settings
     environment = {
         "GRIDTOKENX_CHAIN__RPC_PORT": str(chain.settings.chain.rpc_port),
         "GRIDTOKENX_CHAIN__WS_PORT": str(chain.settings.chain.ws_port),
-        "GRIDTOKENX_GATEWAY__CORS_ORIGINS": json.dumps([origin]),
+        "GRIDTOKENX_GATEWAY__CORS_ORIGINS": json.dumps([origin, *extra_origins]),
         "GRIDTOKENX_GATEWAY__DOMAIN": f"127.0.0.1:{app_port}",
         "GRIDTOKENX_GATEWAY__SIGN_IN_URI": origin,
         # Its own request counters: the shared Redis counts every gateway on 127.0.0.1 together.

@@ -103,3 +103,25 @@ def test_the_dev_wallet_signs_in_places_and_cancels_a_sell_through_the_gateway(
     assert order is None
     assert gxt == 3_000_000
     assert cancelled["externalRequests"] == []
+
+
+def test_the_order_form_places_a_post_only_sell_and_reviews_its_time_in_force(
+    local_chain: LocalChain, browser: Browser
+) -> None:
+    connected = browser.run("connect")
+    wallet = Keypair.from_base58_string(str(connected["secretKey"]))
+    asyncio.run(_fund_with_energy(local_chain, wallet, energy_wh=2_000))
+    placed = browser.run(
+        "order",
+        {"orders": 1},
+        order={"side": "sell", "price": "0.2", "quantity": "1", "timeInForce": "Post-only"},
+    )
+    assert "errorCode" not in placed, placed.get("error")
+    assert placed["reviewedTimeInForce"] == "post_only"
+    orders = placed["orders"]
+    assert isinstance(orders, list)
+    order, gxt = asyncio.run(_order_and_gxt(local_chain, wallet.pubkey(), int(orders[0])))
+    assert order is not None
+    assert (order.time_in_force, order.escrow, order.price) == (2, 1_000_000, 200_000)
+    assert gxt == 1_000_000
+    assert placed["pageErrors"] == []

@@ -19,7 +19,10 @@
 //   9. []                 SPL Token program
 uint64_t trading_initialize_market(const GtxParameters *params);
 
-// place_order(order_id: u64, side: u8, price: u64, quantity: u64, expiry: i64)
+// place_order(order_id: u64, side: u8, price: u64, quantity: u64, expiry: i64,
+//             time_in_force: u8)
+//   time_in_force: 0 GTC, 1 IOC, 2 post-only. The 33-byte arguments without it (the form
+//   before time in force existed) are still accepted and place a GTC order.
 //   0. []                 market
 //   1. [writable]         order PDA ["order", market, owner, order_id u64 LE]
 //   2. [signer, writable] owner; pays the order's rent
@@ -33,7 +36,7 @@ uint64_t trading_place_order(const GtxParameters *params);
 // cancel_order()  /  claim()
 //   0. []         market
 //   1. [writable] order
-//   2. [writable] owner (cancel: signer unless the order has expired)
+//   2. [writable] owner (cancel: signer unless the order has expired or 10. signs)
 //   3. [writable] owner's GXT token account
 //   4. [writable] owner's USDC token account
 //   5. [writable] energy vault
@@ -41,6 +44,8 @@ uint64_t trading_place_order(const GtxParameters *params);
 //   7. []         energy mint
 //   8. []         quote mint
 //   9. []         SPL Token program
+//  10. [signer]   cancel only, optional: the market's matcher, which may cancel an IOC or
+//                 post-only order (the rest of an IOC, a post-only order that would take)
 uint64_t trading_cancel_order(const GtxParameters *params);
 uint64_t trading_claim(const GtxParameters *params);
 

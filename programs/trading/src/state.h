@@ -16,6 +16,13 @@
 #define TRADING_BPS_DENOMINATOR ((uint64_t)10000)
 
 enum TradingSide { TRADING_SIDE_BUY = 0, TRADING_SIDE_SELL = 1 };
+// Recorded for the matcher, which applies it. A non-GTC order may be cancelled by the market's
+// matcher as well as by its owner (the rest of an IOC, a post-only order that would take).
+enum TradingTimeInForce {
+  TRADING_TIF_GTC = 0,
+  TRADING_TIF_IOC = 1,
+  TRADING_TIF_POST_ONLY = 2,
+};
 
 typedef struct {
   uint64_t discriminator;
@@ -50,9 +57,11 @@ typedef struct {
   int64_t created_at;
   uint8_t side;
   uint8_t bump;
-  uint8_t reserved[14];
+  uint8_t time_in_force;  // enum TradingTimeInForce; GTC for the 33-byte place_order form
+  uint8_t reserved[13];
 } TradingOrder;
 _Static_assert(sizeof(TradingOrder) == TRADING_ACCOUNT_ORDER_LEN, "order layout");
 _Static_assert(offsetof(TradingOrder, side) == 144, "order side offset");
+_Static_assert(offsetof(TradingOrder, time_in_force) == 146, "order time_in_force offset");
 
 #endif

@@ -89,15 +89,16 @@ class TraderFunding:
             await self._mint(trader, energy_wh)
         return trader
 
-    async def _mint(self, trader: Trader, energy_wh: int) -> None:
+    async def register_meter(self, trader: Trader, meter_id: bytes, device: Pubkey) -> None:
+        """Register ``trader`` (as a prosumer) and a solar meter ``meter_id`` (16 bytes) with
+        the ``device`` key in zone 1, co-signed by the Registry operator authority."""
         registry = self.addresses.registry_program
-        meter_id, device = uuid.uuid4().bytes, Keypair()
         owner_user = user_address(registry, trader.key)[0]
         register_user = RegisterUser(role=UserRole.PROSUMER).instruction(
             registry, {"user": owner_user, "wallet": trader.key}
         )
         register_meter = RegisterMeter(
-            meter_id=meter_id, device_pubkey=device.pubkey(), kind=MeterKind.SOLAR, zone=1
+            meter_id=meter_id, device_pubkey=device, kind=MeterKind.SOLAR, zone=1
         ).instruction(
             registry,
             {
@@ -111,6 +112,10 @@ class TraderFunding:
         await self.client.send_and_confirm(
             [register_user, register_meter], [self._operator], trader.wallet
         )
+
+    async def _mint(self, trader: Trader, energy_wh: int) -> None:
+        meter_id, device = uuid.uuid4().bytes, Keypair()
+        await self.register_meter(trader, meter_id, device.pubkey())
         message = encode_reading(
             ReadingMessage(
                 meter_id=meter_id_from_bytes(meter_id),
@@ -124,7 +129,7 @@ class TraderFunding:
         )
         await self.client.send_and_confirm(
             mint_instructions(
-                registry,
+                self.addresses.registry_program,
                 self.addresses.gxt_mint,
                 [MintRequest(meter_id, trader.energy_account, reading)],
             ),

@@ -39,6 +39,7 @@ from gridtokenx.gateway.rate_limits import RateLimitMiddleware
 from gridtokenx.gateway.repository import AccountsRepository
 from gridtokenx.gateway.routes import accounts, auth, energy, grid, health, me
 from gridtokenx.gateway.routes import market as market_routes
+from gridtokenx.gateway.routes import meter_keys as meter_key_routes
 from gridtokenx.gateway.routes import meter_registrations as meter_registration_routes
 from gridtokenx.gateway.routes import notifications as notification_routes
 from gridtokenx.gateway.routes import operator as operator_routes
@@ -64,6 +65,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     statement_routes.router,
     notification_routes.router,
     meter_registration_routes.router,
+    meter_key_routes.router,
 )
 """Every router of the API, in the order they are mounted."""
 
@@ -155,7 +157,7 @@ def create_app(settings: Settings, clock: Callable[[], datetime] = _now) -> Fast
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
-        expose_headers=["X-Request-ID", "Retry-After"],
+        expose_headers=["X-Request-ID", "Retry-After", "X-GridTokenX-Source"],
     )
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -8,8 +8,9 @@ misses). The FastAPI route answers from it, and :class:`BookFastPath`, a plain A
 in front of the router, answers the plain case (a known market, no query or only a valid
 ``depth``) without FastAPI's routing, dependency and validation work, which cost more than the
 answer itself. Every other request (an unknown market, a bad ``depth``, other parameters, the
-mirror not loaded yet) falls through to the route, which answers it — errors included — as
-before; a test checks that both give the same bytes.
+mirror not loaded yet or not following Redis) falls through to the route, which answers it —
+errors included — as before (from PostgreSQL while Redis is away); a test checks that both give
+the same bytes.
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ class BookFastPath:
         mirror: MarketMirror | None = getattr(state, "market_mirror", None)
         if mirror is None or market not in mirror.markets or not is_market_address(market):
             return None
+        if not mirror.connected.is_set():
+            return None  # Redis away: the route answers from PostgreSQL (gateway.market_fallback)
         depth = plain_depth(scope["query_string"])
         if depth is None:
             return None

@@ -99,7 +99,8 @@ class RequestContextMiddleware:
         if kind == "http":
             HTTP_IN_FLIGHT.inc()
         try:
-            await self.app(scope, receive, send_with_id)
+            # A WebSocket's frames skip the wrapper: it only touches http.response.start.
+            await self.app(scope, receive, send_with_id if kind == "http" else send)
         except Exception:
             _log.exception(
                 "unhandled error", extra={"path": scope.get("path"), "request_id": request_id}

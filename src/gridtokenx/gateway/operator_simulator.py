@@ -9,22 +9,35 @@ simulator's new state. The simulator's own refusals (``SimulatorStateError`` and
 as ``409 simulator_refused`` carrying the simulator's error and status; no answer becomes
 ``503 simulator_unavailable``.
 
-Auditing: the change is made inside the PostgreSQL transaction that holds its audit row, and that
-transaction commits only after the simulator accepted the change; a refused or unanswered change
-leaves no row. (A commit that fails after the simulator accepted would leave the change
-unaudited; PostgreSQL failing in that instant is the one gap of an external side effect.)
+Auditing: :meth:`SimulatorControl.change` (every change route uses it) makes the change inside
+the PostgreSQL transaction that holds its audit row, and that transaction commits only after the
+simulator accepted the change; a refused or unanswered change leaves no row. (A commit that
+fails after the simulator accepted would leave the change unaudited; PostgreSQL failing in that
+instant is the one gap of an external side effect.)
 """
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
+from typing import Any, Protocol
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gridtokenx.config import SimulatorSettings
+from gridtokenx.gateway.audit import record_audit
+from gridtokenx.gateway.database import postgres_transaction
 from gridtokenx.gateway.errors import SimulatorRefusedError, SimulatorUnavailableError
 
 _TIMEOUT_S = 10.0
+
+
+class ReasonedRequest(Protocol):
+    """An operator's change: the simulator's request fields plus the audited ``reason``."""
+
+    reason: str
+
+    def model_dump(self, *, mode: str, exclude: set[str]) -> dict[str, Any]: ...
 
 
 class SimulatorControl:
@@ -63,6 +76,31 @@ class SimulatorControl:
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
+
+    async def change(
+        self,
+        engine: AsyncEngine,
+        actor_user_id: uuid.UUID,
+        *,
+        action: str,
+        method: str,
+        path: str,
+        request: ReasonedRequest,
+    ) -> Any:
+        """Relay ``method path`` with ``request`` (without its reason; no body when nothing
+        else is left) and audit it as ``simulator.<action>``, in one transaction."""
+        body = request.model_dump(mode="json", exclude={"reason"}) or None
+        async with postgres_transaction(engine) as connection:
+            answer = await self.request(method, path, body)
+            await record_audit(
+                connection,
+                actor_user_id=actor_user_id,
+                action=f"simulator.{action}",
+                target="simulator",
+                reason=request.reason,
+                details={"request": body or {}, "path": path},
+            )
+        return answer
 
     async def state(self) -> dict[str, Any]:
         """The run, fleet, weather and active fault rules, as the simulator reports them."""

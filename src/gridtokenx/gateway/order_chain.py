@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TypeVar
 
 from solders.hash import Hash
@@ -40,6 +41,8 @@ from gridtokenx.gateway.order_rules import Holdings
 
 T = TypeVar("T")
 BLOCKHASH_REUSE_S = 1.0
+TOKEN_ACCOUNTS_CACHED = 65_536
+"""Associated token addresses kept (pure functions of wallet and mint: never stale)."""
 _TOKEN_AMOUNT = slice(64, 72)
 """An SPL token account's amount (u64 LE) lies after its mint and owner."""
 
@@ -92,8 +95,8 @@ class OrderChain:
             self.client.rpc.get_multiple_accounts(
                 [
                     owner,
-                    associated_token_address(owner, chain.gxt_mint),
-                    associated_token_address(owner, chain.quote_mint),
+                    token_account(owner, chain.gxt_mint),
+                    token_account(owner, chain.quote_mint),
                     *addresses,
                 ]
             )
@@ -190,6 +193,13 @@ class OrderChain:
             raise ChainUnavailableError(
                 f"the cluster did not answer: {exc}", {"service": "chain"}
             ) from exc
+
+
+@lru_cache(maxsize=TOKEN_ACCOUNTS_CACHED)
+def token_account(owner: Pubkey, mint: Pubkey) -> Pubkey:
+    """``owner``'s associated token account of ``mint``, memoized: a PDA search (a few SHA-256
+    and curve checks) that every prepare needs two or three times for the same few wallets."""
+    return associated_token_address(owner, mint)
 
 
 def _token_amount(data: bytes) -> int:

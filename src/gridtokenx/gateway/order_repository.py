@@ -62,6 +62,7 @@ class OrderRecord:
     claimable_quote: int
     expiry_s: int
     status: str
+    time_in_force: str = "gtc"
     placed_signature: str | None
     placed_slot: int | None
     updated_signature: str | None
@@ -108,7 +109,7 @@ class SettlementRecord:
 _ORDERS = """
 SELECT order_account, market, owner, order_id, side, price, quantity, filled, escrow,
        claimable_energy, claimable_quote, expiry_s, status, placed_signature, placed_slot,
-       updated_signature, updated_slot, closed_signature, updated_at
+       updated_signature, updated_slot, closed_signature, updated_at, time_in_force
 FROM chain_orders
 WHERE owner = ANY(:wallets)
   AND (CAST(:status AS text) IS NULL OR status = :status)
@@ -190,6 +191,7 @@ class OrderRepository:
                 claimable_quote=int(row.claimable_quote),
                 expiry_s=int(row.expiry_s),
                 status=row.status,
+                time_in_force=row.time_in_force,
                 placed_signature=row.placed_signature,
                 placed_slot=row.placed_slot,
                 updated_signature=row.updated_signature,

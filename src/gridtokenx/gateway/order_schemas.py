@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from gridtokenx.core.u64 import U64_MAX
 
 _I64_MAX = 2**63 - 1
+TimeInForceName = Literal["gtc", "ioc", "post_only"]
 _MAX_TRANSACTION_BASE64 = 1644
 """base64 of the 1,232-byte packet limit."""
 
@@ -22,6 +23,12 @@ class PlaceOrderRequest(BaseModel):
     price_per_kwh: int = Field(ge=1, le=U64_MAX, description="USDC base units per kWh; a limit")
     quantity: int = Field(ge=1, le=U64_MAX, description="GXT base units")
     expiry_s: int = Field(default=0, ge=0, le=_I64_MAX, description="unix seconds; 0 = never")
+    time_in_force: TimeInForceName = Field(
+        default="gtc",
+        description="gtc: rests until filled, cancelled or expired; ioc: what does not fill at "
+        "once is cancelled and its escrow returned; post_only: cancelled (escrow returned) "
+        "instead of taking liquidity",
+    )
 
 
 class PreparedTransaction(BaseModel):
@@ -74,6 +81,7 @@ class OrderPublic(BaseModel):
     claimable_energy: int
     claimable_quote: int
     expiry_s: int
+    time_in_force: TimeInForceName = "gtc"
     status: Literal["open", "filled", "cancelled", "closed"]
     placed_signature: str | None
     placed_slot: int | None

@@ -98,6 +98,20 @@ def meter_address_of(chain: OrderChain, meter_id: uuid.UUID) -> Pubkey:
     return meter_address(chain.addresses().registry_program, meter_id.bytes)[0]
 
 
+async def require_authority_wallet(
+    accounts: AccountsRepository, operator: Principal, authority: Pubkey, what: str
+) -> None:
+    """Raise :class:`NotRegistryAuthorityError` unless the operator's account holds the
+    Registry operator authority's wallet, whose signature ``what`` (e.g. "approving") needs."""
+    wallets = {wallet.address for wallet in await accounts.wallets(operator.user_id)}
+    if str(authority) not in wallets:
+        raise NotRegistryAuthorityError(
+            f"{what} needs the signature of the Registry operator authority {authority}; sign "
+            "in with an account that holds that wallet",
+            {"authority": str(authority)},
+        )
+
+
 class RegistrationService:
     def __init__(
         self,
@@ -273,13 +287,7 @@ class RegistrationService:
         request = await self.repository.get(request_id)
         registration = self._registration_of(request)
         authority = registration.authority
-        wallets = {wallet.address for wallet in await self.accounts.wallets(operator.user_id)}
-        if str(authority) not in wallets:
-            raise NotRegistryAuthorityError(
-                f"approving needs the co-signature of the Registry operator authority "
-                f"{authority}; sign in with an account that holds that wallet",
-                {"authority": str(authority)},
-            )
+        await require_authority_wallet(self.accounts, operator, authority, "approving")
         meter = await self._meter_account(registration)
         if meter is None:
             transaction = decode_transaction(signed)

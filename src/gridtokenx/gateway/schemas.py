@@ -41,6 +41,11 @@ class Health(BaseModel):
         description="What does not work until the unavailable services answer again "
         "(see routes/health.py for each name); empty when status is ok",
     )
+    features_reduced: list[str] = Field(
+        default_factory=list,
+        description="What keeps working with less until the unavailable services answer again "
+        "(see routes/health.py for each name); empty when status is ok",
+    )
 
 
 class Version(BaseModel):

@@ -10,11 +10,10 @@ user's verified address when their preferences allow, in the background so that 
 server never delays the request. A failure of any of these is logged and counted, never raised:
 a notification must not make a sign-in fail.
 
-Meter key rotation: nothing in the platform sends or observes the Registry's
-``rotate_device_key`` yet (no route builds it; the indexer follows only the Trading program).
-:meth:`SecurityEvents.meter_key_rotated` is the hook for whatever does it first (an operator
-route that relays the transaction, or an indexer of Registry transactions); until then no such
-notification is ever written.
+Meter key rotation: the operator route that relays the Registry's ``rotate_device_key``
+(:mod:`gridtokenx.gateway.meter_key_service`) calls :meth:`SecurityEvents.meter_key_rotated`
+once the rotation landed and was recorded; a rotation sent to the chain some other way is not
+observed (the indexer follows only the Trading program).
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ Keys (prefix ``gtx:gw:``):
   them again means the token was copied: the whole family (the session) is deleted.
 * ``user-sessions:<account id>``: the account's session ids, for listing and ending them.
 
+Pub/sub ``gtx:gw:session-revoked``: the id of every session deleted (ended, or its family
+revoked by a reused refresh token), published in the same transaction or script (WebSockets
+authenticated with it are closed: gateway.feed.session_revocation).
+
 Rotation is one Lua script, so two concurrent refreshes with the same token cannot both win.
 """
 
@@ -29,6 +33,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from gridtokenx.gateway.errors import UnavailableError
 
 _PREFIX = "gtx:gw:"
+SESSION_REVOKED_CHANNEL = f"{_PREFIX}session-revoked"
+"""Redis pub/sub channel (an exact name, followed with PSUBSCRIBE): revoked session ids."""
 
 _ROTATE = """
 local current = redis.call('HGET', KEYS[1], 'token_hash')
@@ -43,6 +49,7 @@ end
 if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then
   redis.call('DEL', KEYS[1], KEYS[2])
   redis.call('SREM', KEYS[3], ARGV[5])
+  redis.call('PUBLISH', ARGV[6], ARGV[5])
   return 'reused'
 end
 return 'invalid'
@@ -157,7 +164,8 @@ class SessionStore:
         ]
         async with _redis_errors():
             outcome = await self._rotate(
-                keys=keys, args=[presented_hash, new_hash, now_ms, ttl_s, session_id]
+                keys=keys,
+                args=[presented_hash, new_hash, now_ms, ttl_s, session_id, SESSION_REVOKED_CHANNEL],
             )
         return cast(RotateOutcome, outcome.decode() if isinstance(outcome, bytes) else outcome)
 
@@ -165,7 +173,8 @@ class SessionStore:
         async with _redis_errors(), self._redis.pipeline(transaction=True) as pipe:
             pipe.delete(f"{_PREFIX}session:{session_id}", f"{_PREFIX}session:{session_id}:spent")
             pipe.srem(f"{_PREFIX}user-sessions:{user_id}", session_id)
-            deleted, _ = await pipe.execute()
+            pipe.publish(SESSION_REVOKED_CHANNEL, session_id)
+            deleted, _, _ = await pipe.execute()
         return bool(deleted)
 
     async def user_sessions(self, user_id: uuid.UUID) -> list[SessionRecord]:

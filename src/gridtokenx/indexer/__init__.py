@@ -20,7 +20,10 @@ Guarantees and limits:
   commit, the batch is produced again and the matcher refuses each repeat (``duplicate`` in the
   market's latest slot, ``out_of_order`` before it). Those refusals reach the dead-letter topic
   and the matcher's rejection counters like any other.
-* The on-chain order has no time in force or post-only flag: adds are ``gtc``, not post-only.
+* Adds carry the order's on-chain time in force (GTC, IOC, post-only → ``post_only``), stored
+  in the mirror's ``time_in_force`` (migration ``0013_order_time_in_force``). A cancel the
+  market's matcher sends for an order the engine finished (the rest of an IOC, a post-only order
+  that would have taken) is mirrored but publishes no command.
 * A command's clock is its block time (``blockTime * 1000``), never earlier than the previous
   command's; without a block time it is the previous command's clock.
 * Instructions that other programs invoke through CPI are decoded like top-level ones.

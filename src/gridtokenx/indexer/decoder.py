@@ -5,12 +5,14 @@ The input is one ``getTransaction`` result (a JSON document) with the transactio
 instructions with base58 data). Every instruction of the Trading program is decoded with the
 program's own layouts (:mod:`gridtokenx.chain.trading.instructions`):
 
-* ``place_order`` → an :class:`~gridtokenx.market.wire.AddCommand`. The on-chain order carries
-  neither a time in force nor a post-only flag, so every command is ``gtc`` and not post-only:
-  the chain holds the escrow until the order is cancelled, claimed or expires.
+* ``place_order`` → an :class:`~gridtokenx.market.wire.AddCommand` with the order's time in
+  force: chain GTC → ``gtc``, IOC → ``ioc``, post-only → ``gtc`` with ``post_only``. The
+  33-byte arguments of the form before time in force existed decode as GTC.
 * ``cancel_order`` → a :class:`~gridtokenx.market.wire.CancelCommand`; its ``owner`` is the
   instruction's owner account (the order's owner: the program checks the link), also when an
-  expired order is cancelled by someone else.
+  expired order is cancelled by someone else. A cancel by the market's matcher (an 11th
+  account: the rest of an IOC order, a post-only order that would have taken) gives no command,
+  only a touch: the matcher sends it after the engine has finished the order.
 * ``settle`` and ``claim`` → no command (fills come from the matcher), only the order accounts
   they changed, so the mirror can read those accounts again.
 
@@ -44,6 +46,7 @@ from gridtokenx.chain.anchor.errors import AnchorCodecError
 from gridtokenx.chain.anchor.layout import AnchorInstruction
 from gridtokenx.chain.node.codec import b58decode
 from gridtokenx.chain.trading.accounts import OrderSide
+from gridtokenx.chain.trading.accounts import TimeInForce as ChainTimeInForce
 from gridtokenx.chain.trading.instructions import (
     CancelOrder,
     Claim,
@@ -167,7 +170,10 @@ def _decode_trading(
     kind = _KINDS.get(data[:_DISCRIMINATOR_LEN])
     if kind is None:
         raise TransactionDecodeError(f"unknown discriminator {data[:_DISCRIMINATOR_LEN].hex()}")
-    arguments = kind.decode(data[_DISCRIMINATOR_LEN:])
+    payload = data[_DISCRIMINATOR_LEN:]
+    if kind is PlaceOrder and len(payload) == PlaceOrder.fixed_size() - 1:
+        payload += bytes(1)  # the arguments before time_in_force existed: a GTC order
+    arguments = kind.decode(payload)
     if kind is Settle:
         assert isinstance(arguments, Settle)
         _need(accounts, _SETTLE_NAMED_ACCOUNTS + 2 * len(arguments.fills), "settle")
@@ -188,7 +194,8 @@ def _decode_trading(
         commands.append(add)
         touches.append(OrderTouch(TouchKind.PLACE, market, order, add))
     elif kind is CancelOrder:
-        commands.append(CancelCommand(market, order, owner, timestamp_ms, slot, signature))
+        if len(accounts) <= len(kind.ACCOUNTS):  # not the matcher's cancel of a finished order
+            commands.append(CancelCommand(market, order, owner, timestamp_ms, slot, signature))
         touches.append(OrderTouch(TouchKind.CANCEL, market, order))
     else:
         touches.append(OrderTouch(TouchKind.CLAIM, market, order))
@@ -207,6 +214,12 @@ def _add_command(
         side = _SIDES[OrderSide(arguments.side)]
     except ValueError:
         raise TransactionDecodeError(f"place_order side {arguments.side} is not 0 or 1") from None
+    try:
+        chain_tif = ChainTimeInForce(arguments.time_in_force)
+    except ValueError:
+        raise TransactionDecodeError(
+            f"place_order time in force {arguments.time_in_force} is not 0, 1 or 2"
+        ) from None
     # The program refuses these; a landed place_order never has them.
     if arguments.price == 0 or arguments.quantity == 0 or not 0 <= arguments.expiry <= _I64_MAX:
         raise TransactionDecodeError(
@@ -222,8 +235,8 @@ def _add_command(
         price=arguments.price,
         quantity=arguments.quantity,
         expiry_s=arguments.expiry,
-        time_in_force=TimeInForce.GTC,
-        post_only=False,
+        time_in_force=TimeInForce.IOC if chain_tif is ChainTimeInForce.IOC else TimeInForce.GTC,
+        post_only=chain_tif is ChainTimeInForce.POST_ONLY,
         timestamp_ms=timestamp_ms,
         slot=slot,
         signature=signature,

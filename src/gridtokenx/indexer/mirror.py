@@ -28,9 +28,10 @@ from dataclasses import dataclass, replace
 
 from solders.pubkey import Pubkey
 
-from gridtokenx.chain.trading.accounts import Order, OrderSide
+from gridtokenx.chain.trading.accounts import Order, OrderSide, TimeInForce
 from gridtokenx.indexer.decoder import DecodedTransaction, OrderTouch, TouchKind
 from gridtokenx.market.orders import Side
+from gridtokenx.market.orders import TimeInForce as MarketTimeInForce
 from gridtokenx.market.wire import AddCommand
 
 _QUOTE_SCALE = 10**6
@@ -79,6 +80,8 @@ class OrderRow:
     updated_slot: int
     updated_signature: str | None
     closed_signature: str | None
+    time_in_force: TimeInForce = TimeInForce.GTC
+    """As placed; the column ``time_in_force`` holds its label (``gtc``/``ioc``/``post_only``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,13 @@ def locked_escrow(side: Side, price: int, quantity: int) -> int:
     return -(-price * quantity // _QUOTE_SCALE)
 
 
+def command_time_in_force(add: AddCommand) -> TimeInForce:
+    """The chain's time in force of the order an add command came from."""
+    if add.post_only:
+        return TimeInForce.POST_ONLY
+    return TimeInForce.IOC if add.time_in_force is MarketTimeInForce.IOC else TimeInForce.GTC
+
+
 def placed_row(add: AddCommand) -> OrderRow:
     return OrderRow(
         order=add.order,
@@ -129,6 +139,7 @@ def placed_row(add: AddCommand) -> OrderRow:
         updated_slot=add.slot,
         updated_signature=add.signature,
         closed_signature=None,
+        time_in_force=command_time_in_force(add),
     )
 
 
@@ -155,9 +166,17 @@ def row_from_account(address: str, account: Order, slot: int) -> OrderRow:
             updated_slot=slot,
             updated_signature=None,
             closed_signature=None,
+            time_in_force=_account_time_in_force(account),
         ),
         account,
     )
+
+
+def _account_time_in_force(account: Order) -> TimeInForce:
+    try:
+        return TimeInForce(account.time_in_force)
+    except ValueError:
+        return TimeInForce.GTC  # the program never stores another value
 
 
 def with_account(row: OrderRow, account: Order) -> OrderRow:

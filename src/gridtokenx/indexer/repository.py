@@ -1,5 +1,5 @@
 """The order mirror and the indexer's cursor in PostgreSQL (tables of migration
-``0006_order_mirror``).
+``0006_order_mirror``; ``time_in_force`` from ``0013_order_time_in_force``).
 
 A batch's rows and the cursor past its last transaction are written in one database
 transaction, after the Kafka transaction of the batch's commands committed: the cursor never
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Final
 
+from gridtokenx.chain.trading.accounts import TimeInForce
 from gridtokenx.db.connection import Connection, ReconnectingConnection
 from gridtokenx.indexer.errors import MirrorUnavailableError
 from gridtokenx.indexer.mirror import OrderRow, OrderStatus
@@ -37,6 +38,7 @@ _COLUMNS: Final = (
     "updated_slot",
     "updated_signature",
     "closed_signature",
+    "time_in_force",
 )
 # Built from the constant column names above only.
 _SELECT: Final = f"SELECT {', '.join(_COLUMNS)} FROM chain_orders"  # noqa: S608
@@ -79,6 +81,7 @@ def _params(row: OrderRow) -> tuple[object, ...]:
         row.updated_slot,
         row.updated_signature,
         row.closed_signature,
+        row.time_in_force.label,
     )
 
 
@@ -105,6 +108,7 @@ def _row(values: Sequence[Any]) -> OrderRow:
         updated_slot=values[15],
         updated_signature=values[16],
         closed_signature=values[17],
+        time_in_force=TimeInForce.from_label(values[18]),
     )
 
 

@@ -3,8 +3,9 @@
 ``order-commands`` is keyed by market, so a market's commands sit in one partition, and the
 consumer group gives each partition to exactly one process: that process alone matches the
 market. Per batch it applies each command to the market's :class:`MarketSession` and publishes
-the trades, book deltas and refused commands together with the next input offsets in one Kafka
-transaction (:mod:`~gridtokenx.market.kafka_io`): exactly-once read-process-write.
+the trades, book deltas, order releases and refused commands together with the next input
+offsets in one Kafka transaction (:mod:`~gridtokenx.market.kafka_io`): exactly-once
+read-process-write.
 
 Every ``snapshot_every_commands`` commands (or ``snapshot_interval_s``), on a clean stop and when
 a partition is taken away, the partition's sessions are checkpointed to PostgreSQL after the
@@ -40,6 +41,7 @@ from gridtokenx.market.wire import (
     WireFormatError,
     decode_command,
     encode_book_delta,
+    encode_release,
     encode_trade,
 )
 
@@ -224,6 +226,10 @@ class MatchingService:
         outputs: list[Output] = []
         for trade in outcome.trades:
             outputs.append((market.trades_topic, trade.market.encode(), encode_trade(trade), None))
+        for release in outcome.releases:
+            outputs.append(
+                (market.releases_topic, release.market.encode(), encode_release(release), None)
+            )
         if outcome.book_delta is not None:
             delta = outcome.book_delta
             outputs.append(

@@ -9,6 +9,10 @@ commands after a snapshot. What it adds to the engine:
   live order, its account, owner and the offset of the command that placed it.
 * **Chain order.** Add and cancel commands must come in non-decreasing slot order; an earlier
   slot is refused as out of order, and the same command again in the latest slot as a duplicate.
+* **Releases.** A chain order placed as IOC or post-only that the engine finishes without
+  filling it completely (the rest of an IOC, a post-only order that would have taken, an expiry,
+  self-trade prevention) gets a release message: its escrow is still locked on chain, and the
+  settlement service cancels it there (:class:`~gridtokenx.market.wire.ReleaseMessage`).
 * **Book-delta continuity.** Each book-delta message names the sequence the previous one ended
   at, so a reader detects a missed record.
 
@@ -29,6 +33,7 @@ from gridtokenx.market.engine import MatchingEngine
 from gridtokenx.market.errors import SnapshotError
 from gridtokenx.market.events import (
     BookDelta,
+    CancelReason,
     CommandRejected,
     Event,
     OrderCancelled,
@@ -36,6 +41,7 @@ from gridtokenx.market.events import (
     OrderFilled,
     Trade,
 )
+from gridtokenx.market.orders import TimeInForce
 from gridtokenx.market.validation import is_u64
 from gridtokenx.market.wire import (
     AddCommand,
@@ -45,6 +51,7 @@ from gridtokenx.market.wire import (
     LevelDelta,
     OrderCommand,
     RejectionReason,
+    ReleaseMessage,
     TradeMessage,
 )
 
@@ -58,6 +65,8 @@ class OrderRef(NamedTuple):
     owner: str
     offset: int
     """The ``order-commands`` offset of the add that placed it."""
+    releasable: bool = False
+    """Placed as IOC or post-only: the market's matcher may cancel it on chain."""
 
 
 class Rejection(NamedTuple):
@@ -71,6 +80,7 @@ class Outcome:
 
     trades: list[TradeMessage] = field(default_factory=list)
     book_delta: BookDeltaMessage | None = None
+    releases: list[ReleaseMessage] = field(default_factory=list)
     rejection: Rejection | None = None
     """Refused by the session (never reached the engine)."""
     engine_rejections: list[CommandRejected] = field(default_factory=list)
@@ -89,6 +99,7 @@ class MarketSession:
         self._last_slot = 0
         self._slot_commands: set[tuple[str, str, str]] = set()
         self._last_delta_sequence = 0
+        self._last_trade_id = 0
 
     def live_orders(self) -> dict[str, OrderRef]:
         """Every live order by account."""
@@ -139,7 +150,8 @@ class MarketSession:
             )
         self._last_order_id += 1
         order_id = self._last_order_id
-        self._orders[order_id] = OrderRef(command.order, command.owner, offset)
+        releasable = command.post_only or command.time_in_force is not TimeInForce.GTC
+        self._orders[order_id] = OrderRef(command.order, command.owner, offset, releasable)
         self._ids_by_account[command.order] = order_id
         events = self.engine.apply(
             AddOrder(
@@ -184,6 +196,7 @@ class MarketSession:
         outcome = Outcome()
         deltas: list[LevelDelta] = []
         finished: list[int] = []
+        released: dict[int, str] = {}
         for event in events:
             kind = type(event)
             if kind is Trade:
@@ -199,16 +212,36 @@ class MarketSession:
             elif kind is OrderFilled or kind is OrderCancelled or kind is OrderExpired:
                 assert isinstance(event, OrderFilled | OrderCancelled | OrderExpired)
                 finished.append(event.order_id)
+                if kind is OrderExpired:
+                    released[event.order_id] = "expired"
+                elif kind is OrderCancelled:
+                    assert isinstance(event, OrderCancelled)
+                    if event.reason is not CancelReason.REQUESTED:  # requested: closed on chain
+                        released[event.order_id] = event.reason.value
             elif kind is CommandRejected:
                 assert isinstance(event, CommandRejected)
                 outcome.engine_rejections.append(event)
                 # A refused add never entered the book; a refused cancel names no live order.
                 if event.order_id is not None and self.engine.open_order(event.order_id) is None:
                     finished.append(event.order_id)
+                    released[event.order_id] = event.reason.value
         for order_id in finished:
             ref = self._orders.pop(order_id, None)
             if ref is not None:
                 del self._ids_by_account[ref.account]
+                reason = released.get(order_id)
+                if ref.releasable and reason is not None:
+                    outcome.releases.append(
+                        ReleaseMessage(
+                            self.market,
+                            ref.account,
+                            ref.owner,
+                            reason,
+                            self._last_trade_id,
+                            offset,
+                            ref.offset,
+                        )
+                    )
         if deltas:
             last_sequence = self.engine.last_sequence
             outcome.book_delta = BookDeltaMessage(
@@ -218,6 +251,7 @@ class MarketSession:
         return outcome
 
     def _trade_message(self, trade: Trade, offset: int) -> TradeMessage:
+        self._last_trade_id = max(self._last_trade_id, trade.trade_id)
         buy, sell = self._orders[trade.buy_order_id], self._orders[trade.sell_order_id]
         return TradeMessage(
             market=self.market,
@@ -248,12 +282,14 @@ class MarketSession:
             "last_slot": self._last_slot,
             "slot_commands": sorted(list(identity) for identity in self._slot_commands),
             "last_delta_sequence": self._last_delta_sequence,
+            "last_trade_id": self._last_trade_id,
             "orders": [
                 {
                     "order_id": order_id,
                     "account": ref.account,
                     "owner": ref.owner,
                     "offset": ref.offset,
+                    "releasable": ref.releasable,
                 }
                 for order_id, ref in sorted(self._orders.items())
             ],
@@ -276,6 +312,8 @@ class MarketSession:
         session._last_order_id = _u64(data, "last_order_id")
         session._last_slot = _u64(data, "last_slot")
         session._last_delta_sequence = _u64(data, "last_delta_sequence")
+        # Snapshots from before releases existed lack the next two (no order was releasable).
+        session._last_trade_id = _u64(data, "last_trade_id") if "last_trade_id" in data else 0
         session._slot_commands = {_identity(item) for item in _list(data, "slot_commands")}
         session._orders = {}
         session._ids_by_account = {}
@@ -286,7 +324,10 @@ class MarketSession:
             account, owner = item.get("account"), item.get("owner")
             if not isinstance(account, str) or not isinstance(owner, str):
                 raise SnapshotError(f"session snapshot: order {order_id} lacks account or owner")
-            session._orders[order_id] = OrderRef(account, owner, _u64(item, "offset"))
+            releasable = item.get("releasable", False)
+            if not isinstance(releasable, bool):
+                raise SnapshotError(f"session snapshot: order {order_id} releasable is no bool")
+            session._orders[order_id] = OrderRef(account, owner, _u64(item, "offset"), releasable)
             session._ids_by_account[account] = order_id
         live = {order.order_id for order in session.engine.open_orders()}
         if live != set(session._orders) or len(session._ids_by_account) != len(live):

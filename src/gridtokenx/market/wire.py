@@ -43,6 +43,21 @@ A level's ``quantity``/``order_count`` are its new totals (0, 0: the level is go
 record's ``after_sequence`` is the previous record's ``last_sequence`` for the market (0 first),
 so a reader that sees another value has missed a record.
 
+``order-releases`` (key: market), one record per chain order the engine finished without
+filling it completely because of its time in force (the rest of an IOC order, a post-only order
+that would have taken, an IOC or post-only order expired or cancelled by self-trade
+prevention)::
+
+    {"v": 1, "market": ADDR, "order": ADDR, "owner": ADDR, "reason": str,
+     "after_trade_id": u64, "command_offset": int, "order_offset": int}
+
+The order's escrow stays locked on chain until someone cancels it: the settlement service sends
+``cancel_order`` signed by the market's matcher (allowed for IOC and post-only orders only) once
+every trade of the market up to ``after_trade_id`` (the market's last trade id when the order
+finished, 0 = none yet) that involves the order is settled or rejected. ``reason`` is the
+engine's cancel or reject reason (``unfilled_remainder``, ``post_only_would_cross`` ...) or
+``expired``; ``order_offset`` is the ``order-commands`` offset of the add that placed it.
+
 ``order-commands-dlq`` (key as the command): the refused command's bytes unchanged, with headers
 ``reason`` (a :class:`RejectionReason` value), ``detail`` (for people) and ``source``
 (``topic/partition/offset``).
@@ -161,6 +176,17 @@ class TradeMessage:
 
 
 @dataclass(frozen=True, slots=True)
+class ReleaseMessage:
+    market: str
+    order: str
+    owner: str
+    reason: str
+    after_trade_id: int
+    command_offset: int
+    order_offset: int
+
+
+@dataclass(frozen=True, slots=True)
 class LevelDelta:
     sequence: int
     side: Side
@@ -240,6 +266,20 @@ def encode_trade(trade: TradeMessage) -> bytes:
             "command_offset": trade.command_offset,
             "buy_order_offset": trade.buy_order_offset,
             "sell_order_offset": trade.sell_order_offset,
+        }
+    )
+
+
+def encode_release(message: ReleaseMessage) -> bytes:
+    return _dumps(
+        {
+            "market": message.market,
+            "order": message.order,
+            "owner": message.owner,
+            "reason": message.reason,
+            "after_trade_id": message.after_trade_id,
+            "command_offset": message.command_offset,
+            "order_offset": message.order_offset,
         }
     )
 
@@ -434,6 +474,20 @@ def decode_trade(value: bytes) -> TradeMessage:
         command_offset=fields.integer("command_offset"),
         buy_order_offset=fields.integer("buy_order_offset"),
         sell_order_offset=fields.integer("sell_order_offset"),
+    )
+
+
+def decode_release(value: bytes) -> ReleaseMessage:
+    """An ``order-releases`` record; raises WireFormatError if it is not one."""
+    fields = _object(value, "release")
+    return ReleaseMessage(
+        market=fields.address("market"),
+        order=fields.address("order"),
+        owner=fields.address("owner"),
+        reason=fields.text("reason"),
+        after_trade_id=fields.integer("after_trade_id"),
+        command_offset=fields.integer("command_offset"),
+        order_offset=fields.integer("order_offset"),
     )
 
 

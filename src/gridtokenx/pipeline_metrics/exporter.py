@@ -18,7 +18,7 @@ from typing import Any
 from gridtokenx.chain.client.rpc import SolanaRpc
 from gridtokenx.config import Settings
 from gridtokenx.gateway.database import create_engine
-from gridtokenx.gateway.operator_health import pipeline_health
+from gridtokenx.pipeline_health import pipeline_health
 from gridtokenx.pipeline_metrics.metrics import (
     CHAIN_SLOT,
     CONSUMER_LAG,

@@ -101,13 +101,16 @@ async def serve(
     settle_store = SettlementStore(settings.postgres.url)
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
-    consumer = TradesConsumer(settings.kafka, group, settings.market.trades_topic)
+    consumer = TradesConsumer(
+        settings.kafka, group, settings.market.trades_topic, settings.market.releases_topic
+    )
     intake = TradeIntake(
         intake_store,
         consumer,
         batch_size=group.batch_size,
         poll_timeout_s=group.poll_timeout_ms / 1000,
         on_new_trades=lambda: _wake(loop, wake),
+        releases_topic=settings.market.releases_topic,
     )
     intake_thread = threading.Thread(target=intake.run, args=(stop,), name="trade-intake")
     intake_thread.start()

@@ -27,11 +27,15 @@ from gridtokenx.chain.spl_token import (
     associated_token_address,
     create_associated_token_account_idempotent,
 )
-from gridtokenx.chain.trading.accounts import Market, Order
-from gridtokenx.chain.trading.builders import MarketKeys, claim_instruction
+from gridtokenx.chain.trading.accounts import Market, Order, TimeInForce
+from gridtokenx.chain.trading.builders import (
+    MarketKeys,
+    cancel_order_instruction,
+    claim_instruction,
+)
 from gridtokenx.chain.trading.errors import TradingErrorCode
 from gridtokenx.settlement.core import LandedStatus
-from gridtokenx.settlement.repository import ClaimRecord
+from gridtokenx.settlement.repository import ClaimRecord, PendingRelease, ReleaseOutcome
 from gridtokenx.settlement.transactions import pack_instructions
 
 _log = logging.getLogger(__name__)
@@ -126,6 +130,47 @@ class SettlementChain:
         if status is None:
             return None
         return LandedStatus(status.err, status.reached(self.rpc.commitment), status.slot)
+
+    # --- releases ------------------------------------------------------------------------------
+
+    async def release_order(self, keys: MarketKeys, release: PendingRelease) -> ReleaseOutcome:
+        """Cancel the released order, signed by the matcher: its escrow and claimables go to
+        its owner (creating a missing associated token account first, paid by the payer).
+        Raises ChainClientError when the cluster does not answer (tried again later)."""
+        order = Pubkey.from_string(release.order)
+        account = await self.rpc.get_account_info(order)
+        if account is None or account.owner != self.trading_program:
+            return ReleaseOutcome("closed")
+        state = Order.decode(account.data)
+        if str(state.owner) != release.owner or state.time_in_force == TimeInForce.GTC:
+            # Closed and placed again (same id) as an order this release does not name.
+            return ReleaseOutcome("closed", error="the account holds another order now")
+        owner = state.owner
+        energy = associated_token_address(owner, keys.energy_mint)
+        quote = associated_token_address(owner, keys.quote_mint)
+        existing = await self.rpc.get_multiple_accounts([energy, quote])
+        instructions = [
+            create_associated_token_account_idempotent(self.payer.pubkey(), owner, mint)
+            for mint, found in zip((keys.energy_mint, keys.quote_mint), existing, strict=True)
+            if found is None
+        ]
+        instructions.append(
+            cancel_order_instruction(
+                keys, order, owner, energy, quote, matcher=self.matcher.pubkey()
+            )
+        )
+        signers = [] if self.matcher.pubkey() == self.payer.pubkey() else [self.matcher]
+        try:
+            confirmation = await self.client.send_and_confirm(instructions, signers, self.payer)
+        except (ProgramFailedError, TransactionFailedError) as exc:
+            code = exc.code if isinstance(exc, ProgramFailedError) else None
+            if code is TradingErrorCode.WRONG_ACCOUNT_OWNER:
+                return ReleaseOutcome("closed")  # cancelled or claimed by its owner meanwhile
+            reason = pascal_case(code.name) if code is not None else str(exc)[:200]
+            return ReleaseOutcome("failed", error=reason)
+        return ReleaseOutcome(
+            "cancelled", signature=str(confirmation.signature), slot=confirmation.slot
+        )
 
     # --- claims --------------------------------------------------------------------------------
 

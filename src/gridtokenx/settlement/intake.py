@@ -1,4 +1,5 @@
 """Trade intake: ``trades`` records → decoded trades → the ledger, then the Kafka offsets.
+Records of the releases topic (``order-releases``) are stored as order releases the same way.
 
 A record that is not a trade is counted, logged with its reason and source, and skipped: it can
 never become one, and holding the partition for it would stop every later trade. While
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 from confluent_kafka import Message
 
-from gridtokenx.market.wire import WireFormatError, decode_trade
+from gridtokenx.market.wire import ReleaseMessage, WireFormatError, decode_release, decode_trade
 from gridtokenx.settlement import metrics
 from gridtokenx.settlement.errors import SettlementStoreError
 from gridtokenx.settlement.kafka_io import TradesConsumer
@@ -33,14 +34,23 @@ class IntakeCounters:
     """Empty polls in a row since the consumer got its partitions."""
 
 
-def decode_records(records: Sequence[Message], counters: IntakeCounters) -> list[ReceivedTrade]:
-    """The trades among ``records``; the others are counted and logged by reason."""
+def decode_records(
+    records: Sequence[Message],
+    counters: IntakeCounters,
+    releases_topic: str | None = None,
+    releases: list[ReleaseMessage] | None = None,
+) -> list[ReceivedTrade]:
+    """The trades among ``records`` (and, into ``releases``, the records of ``releases_topic``);
+    the others are counted and logged by reason."""
     trades: list[ReceivedTrade] = []
     for record in records:
         partition, offset = record.partition(), record.offset()
         assert partition is not None
         assert offset is not None
         try:
+            if releases is not None and record.topic() == releases_topic:
+                releases.append(decode_release(record.value() or b""))
+                continue
             trade = decode_trade(record.value() or b"")
         except WireFormatError as exc:
             label = exc.reason.value
@@ -61,8 +71,10 @@ class TradeIntake:
         batch_size: int,
         poll_timeout_s: float,
         on_new_trades: Callable[[], None] = lambda: None,
+        releases_topic: str | None = None,
     ) -> None:
         self.store = store
+        self.releases_topic = releases_topic
         self.consumer = consumer
         self.batch_size = batch_size
         self.poll_timeout_s = poll_timeout_s
@@ -76,17 +88,22 @@ class TradeIntake:
             self.counters.idle_polls += self.consumer.assigned
             return 0
         self.counters.idle_polls = 0
-        trades = decode_records(records, self.counters)
+        releases: list[ReleaseMessage] = []
+        trades = decode_records(records, self.counters, self.releases_topic, releases)
+        # Trades first: a release waits for the trades it names, never the other way round.
         new = self._store(trades, stop)
         if new is None:
             return 0  # stopping with the batch unstored: its offsets stay uncommitted
+        new_releases = self._store_releases(releases, stop)
+        if new_releases is None:
+            return 0
         self.consumer.commit(records)
         duplicates = len(trades) - new
         self.counters.received += new
         self.counters.duplicates += duplicates
         metrics.TRADES_RECEIVED.inc(new)
         metrics.TRADES_DUPLICATE.inc(duplicates)
-        if new:
+        if new or new_releases:
             self.on_new_trades()
         return new
 
@@ -96,6 +113,16 @@ class TradeIntake:
                 self.poll_once(stop)
         finally:
             self.consumer.close()
+
+    def _store_releases(self, releases: list[ReleaseMessage], stop: threading.Event) -> int | None:
+        while True:
+            try:
+                return self.store.record_releases(releases)
+            except SettlementStoreError as exc:
+                metrics.CHAIN_ERRORS.labels("postgres").inc()
+                _log.warning("storing %d releases failed, retrying: %s", len(releases), exc)
+                if stop.wait(_STORE_RETRY_S):
+                    return None
 
     def _store(self, trades: list[ReceivedTrade], stop: threading.Event) -> int | None:
         while True:

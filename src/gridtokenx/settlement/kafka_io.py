@@ -1,5 +1,5 @@
-"""The settlement service's Kafka side: a group consumer of ``trades`` that commits offsets only
-after the trades are stored.
+"""The settlement service's Kafka side: a group consumer of ``trades`` (and ``order-releases``)
+that commits offsets only after the records are stored.
 
 The matcher publishes trades in Kafka transactions, so the consumer reads ``read_committed``:
 an aborted transaction's trades are never settled. Offsets are committed synchronously after
@@ -21,7 +21,13 @@ _log = logging.getLogger(__name__)
 
 
 class TradesConsumer:
-    def __init__(self, kafka: KafkaSettings, settlement: SettlementSettings, topic: str) -> None:
+    def __init__(
+        self,
+        kafka: KafkaSettings,
+        settlement: SettlementSettings,
+        topic: str,
+        *other_topics: str,
+    ) -> None:
         self.topic = topic
         self.assigned = False
         self._consumer = Consumer(
@@ -40,7 +46,7 @@ class TradesConsumer:
             self.assigned = True
             consumer.assign(partitions)
 
-        self._consumer.subscribe([topic], on_assign=on_assign)
+        self._consumer.subscribe([topic, *other_topics], on_assign=on_assign)
 
     def poll(self, max_records: int, timeout_s: float) -> list[Message]:
         records = self._consumer.consume(max_records, timeout_s)
@@ -48,17 +54,19 @@ class TradesConsumer:
 
     def commit(self, records: Sequence[Message]) -> None:
         """Commit the offsets after ``records``; a failed commit only means redelivery."""
-        next_offsets: dict[int, int] = {}
+        next_offsets: dict[tuple[str, int], int] = {}
         for record in records:
-            partition, offset = record.partition(), record.offset()
+            topic, partition, offset = record.topic(), record.partition(), record.offset()
+            assert topic is not None
             assert partition is not None
             assert offset is not None
-            next_offsets[partition] = max(next_offsets.get(partition, 0), offset + 1)
+            key = (topic, partition)
+            next_offsets[key] = max(next_offsets.get(key, 0), offset + 1)
         if not next_offsets:
             return
         try:
             self._consumer.commit(
-                offsets=[TopicPartition(self.topic, p, o) for p, o in next_offsets.items()],
+                offsets=[TopicPartition(t, p, o) for (t, p), o in next_offsets.items()],
                 asynchronous=False,
             )
         except KafkaException as exc:

@@ -38,6 +38,11 @@ SIMULATIONS = Counter(
     "gridtokenx_settlement_simulations", "Settle transactions simulated (batches and bisection)"
 )
 CLAIMS = Counter("gridtokenx_settlement_claims", "Order claims cranked, by outcome", ["status"])
+RELEASES = Counter(
+    "gridtokenx_settlement_releases",
+    "IOC / post-only orders the matcher finished, cancelled on chain for their owner, by outcome",
+    ["status"],
+)
 SETTLE_LATENCY_SECONDS = Histogram(
     "gridtokenx_settlement_latency_seconds",
     "From a trade's arrival in the ledger to its settlement on chain",

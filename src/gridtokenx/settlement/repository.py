@@ -1,6 +1,7 @@
 """The settlement ledger in PostgreSQL (migration ``0007_settlement``): every trade read, every
-signed batch, every claim. Each method is one database transaction, and every status change is
-conditional on the status it leaves, so two processes (or a retry) can never both move a trade.
+signed batch, every claim, and (migration ``0013_order_time_in_force``) every order release.
+Each method is one database transaction, and every status change is conditional on the status
+it leaves, so two processes (or a retry) can never both move a trade.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gridtokenx.db.connection import Connection, ReconnectingConnection
-from gridtokenx.market.wire import TradeMessage
+from gridtokenx.market.wire import ReleaseMessage, TradeMessage
 from gridtokenx.settlement.core import (
     BatchStatus,
     PendingTrade,
@@ -52,6 +53,25 @@ class ClaimRecord:
     signature: str | None = None
     slot: int | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRelease:
+    """An order the matcher finished unfilled whose escrow is to be returned on chain."""
+
+    market: str
+    order: str
+    order_offset: int
+    owner: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseOutcome:
+    status: str
+    """``cancelled``, ``closed`` (already closed on chain) or ``failed``."""
+    signature: str | None = None
+    slot: int | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +125,85 @@ class SettlementStore:
                 )
                 inserted += cursor.rowcount
         return inserted
+
+    def record_releases(self, releases: Sequence[ReleaseMessage]) -> int:
+        """Store each release once (as pending); returns how many were new."""
+        if not releases:
+            return 0
+        inserted = 0
+        with self._db.transaction() as connection, connection.cursor() as cursor:
+            for release in releases:
+                cursor.execute(
+                    """
+                    INSERT INTO settlement_releases (market, order_account, order_offset, owner,
+                        reason, after_trade_id, command_offset)
+                    VALUES (%s, %s, %s, %s, %s, %s, %s)
+                    ON CONFLICT (market, order_account, order_offset) DO NOTHING
+                    """,
+                    (
+                        release.market,
+                        release.order,
+                        release.order_offset,
+                        release.owner,
+                        release.reason,
+                        release.after_trade_id,
+                        release.command_offset,
+                    ),
+                )
+                inserted += cursor.rowcount
+        return inserted
+
+    # --- releases ------------------------------------------------------------------------------
+
+    def releases_ready(self, limit: int) -> list[PendingRelease]:
+        """Pending releases whose order has no trade left to settle: the market's trades up to
+        ``after_trade_id`` are all received, and none of them with this order is pending or
+        submitted (cancelling first would close the order under its fill)."""
+        with self._db.transaction() as connection:
+            rows = connection.execute(
+                """
+                SELECT r.market, r.order_account, r.order_offset, r.owner
+                FROM settlement_releases r
+                WHERE r.status = 'pending'
+                  AND (r.after_trade_id = 0 OR EXISTS (
+                        SELECT 1 FROM settlement_trades t
+                        WHERE t.market = r.market AND t.trade_id = r.after_trade_id))
+                  AND NOT EXISTS (
+                        SELECT 1 FROM settlement_trades t
+                        WHERE t.market = r.market AND t.trade_id <= r.after_trade_id
+                          AND t.status IN ('pending', 'submitted')
+                          AND (t.buy_order = r.order_account OR t.sell_order = r.order_account))
+                ORDER BY r.received_at, r.command_offset
+                LIMIT %s
+                """,
+                (limit,),
+            ).fetchall()
+        return [
+            PendingRelease(market, order, int(offset), owner)
+            for market, order, offset, owner in rows
+        ]
+
+    def resolve_release(self, release: PendingRelease, outcome: ReleaseOutcome) -> bool:
+        """Record what the cancel did; False if the release was not pending any more."""
+        with self._db.transaction() as connection:
+            cursor = connection.execute(
+                """
+                UPDATE settlement_releases
+                SET status = %s, signature = %s, slot = %s, error = %s, resolved_at = now()
+                WHERE market = %s AND order_account = %s AND order_offset = %s
+                  AND status = 'pending'
+                """,
+                (
+                    outcome.status,
+                    outcome.signature,
+                    outcome.slot,
+                    outcome.error,
+                    release.market,
+                    release.order,
+                    release.order_offset,
+                ),
+            )
+            return cursor.rowcount == 1
 
     # --- batching ------------------------------------------------------------------------------
 
@@ -363,7 +462,8 @@ class SettlementStore:
     # --- reading -------------------------------------------------------------------------------
 
     def open_work(self, *, claims: bool) -> int:
-        """Trades pending or submitted, plus (``claims``) settled batches with claims to crank."""
+        """Trades pending or submitted, plus (``claims``) settled batches with claims to crank,
+        plus releases not yet cancelled on chain."""
         with self._db.transaction() as connection:
             row = connection.execute(
                 """
@@ -371,6 +471,7 @@ class SettlementStore:
                         WHERE status IN ('pending', 'submitted'))
                      + (SELECT count(*) FROM settlement_batches
                         WHERE %s AND status = 'settled' AND NOT claims_done)
+                     + (SELECT count(*) FROM settlement_releases WHERE status = 'pending')
                 """,
                 (claims,),
             ).fetchone()

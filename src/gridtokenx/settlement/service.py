@@ -50,11 +50,18 @@ from gridtokenx.settlement.core import (
     resolve_batch,
 )
 from gridtokenx.settlement.errors import SettlementStoreError
-from gridtokenx.settlement.repository import ClaimRecord, SettlementStore, StoredBatch
+from gridtokenx.settlement.repository import (
+    ClaimRecord,
+    PendingRelease,
+    ReleaseOutcome,
+    SettlementStore,
+    StoredBatch,
+)
 from gridtokenx.settlement.transactions import SETTLE_INSTRUCTION_INDEX, settle_transaction
 
 _log = logging.getLogger(__name__)
 _REFUSED_BACKOFF_S = 5.0
+_RELEASES_PER_STEP = 20
 
 
 class SettleChain(Protocol):
@@ -77,6 +84,8 @@ class SettleChain(Protocol):
 
     async def claim_orders(self, keys: MarketKeys, orders: Sequence[str]) -> list[ClaimRecord]: ...
 
+    async def release_order(self, keys: MarketKeys, release: PendingRelease) -> ReleaseOutcome: ...
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SettlerPolicy:
@@ -93,6 +102,7 @@ class SettlerCounters:
     settled: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     claims: dict[str, int] = field(default_factory=dict)
+    releases: dict[str, int] = field(default_factory=dict)
 
     def count(self, table: dict[str, int], key: str, amount: int = 1) -> None:
         table[key] = table.get(key, 0) + amount
@@ -129,6 +139,8 @@ class Settler:
             # Settle every ready batch first: claims can wait, a trade's settlement should not.
             while not self.stopping and await self.settle_market(market):
                 worked = True
+        if not self.stopping:
+            worked |= await self.release_orders()
         if self.policy.claim and not self.stopping:
             worked |= await self.crank_claims()
         return worked
@@ -308,6 +320,29 @@ class Settler:
             _REFUSED_BACKOFF_S,
         )
         self._blocked_until[market] = self._clock() + _REFUSED_BACKOFF_S
+
+    # --- releases ------------------------------------------------------------------------------
+
+    async def release_orders(self) -> bool:
+        """Cancel, signed by the matcher, each IOC or post-only order the matcher finished
+        unfilled once its trades are settled or rejected: the owner gets its escrow back."""
+        worked = False
+        for release in self.store.releases_ready(_RELEASES_PER_STEP):
+            if self.stopping:
+                break
+            keys = await self.chain.market_keys(release.market)
+            if keys is None:
+                continue
+            outcome = await self.chain.release_order(keys, release)
+            if self.store.resolve_release(release, outcome):
+                metrics.RELEASES.labels(outcome.status).inc()
+                self.counters.count(self.counters.releases, outcome.status)
+                if outcome.status == "failed":
+                    _log.warning(
+                        "release of order %s refused by the chain: %s", release.order, outcome.error
+                    )
+            worked = True
+        return worked
 
     # --- claims --------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ ORDER_COMMANDS = "order-commands"
 ORDER_COMMANDS_DEAD_LETTER = "order-commands-dlq"
 TRADES = "trades"
 BOOK_DELTAS = "book-deltas"
+ORDER_RELEASES = "order-releases"
 
 MARKET_PARTITIONS = 6
 """Partitions of the market topics. Not a setting: a market's partition is its key's hash modulo
@@ -45,4 +46,6 @@ def declared_topics(kafka: KafkaSettings) -> list[TopicSpec]:
         # Settlement reads trades; book-deltas only feed live order-book views.
         TopicSpec(TRADES, MARKET_PARTITIONS, {"retention.ms": str(30 * _DAY_MS)}),
         TopicSpec(BOOK_DELTAS, MARKET_PARTITIONS, {"retention.ms": str(_DAY_MS)}),
+        # IOC / post-only chain orders the matcher finished unfilled; settlement cancels them.
+        TopicSpec(ORDER_RELEASES, MARKET_PARTITIONS, {"retention.ms": str(30 * _DAY_MS)}),
     ]

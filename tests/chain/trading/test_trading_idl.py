@@ -11,7 +11,7 @@ from solders.pubkey import Pubkey
 
 from gridtokenx.chain.anchor.layout import AnchorAccount
 from gridtokenx.chain.idls import idl_path
-from gridtokenx.chain.trading.accounts import Market, Order, OrderSide
+from gridtokenx.chain.trading.accounts import Market, Order, OrderSide, TimeInForce
 from gridtokenx.chain.trading.errors import TradingErrorCode
 from tests.utils.svm import error_code
 from tests.utils.trading import MarketFixture, TradingChain
@@ -44,3 +44,24 @@ def test_every_idl_account_is_what_the_program_writes(market: MarketFixture) -> 
         assert account.owner == market.chain.program_id
         assert list(bytes(account.data)[:8]) == idl_accounts[account_type.__name__]
         assert len(account.data) == account_type.size()
+
+
+def test_the_idl_describes_time_in_force() -> None:
+    [place] = [i for i in IDL["instructions"] if i["name"] == "place_order"]
+    assert place["args"][-1] == {"name": "time_in_force", "type": "u8"}
+    [order] = [t for t in IDL["types"] if t["name"] == "Order"]
+    fields = order["type"]["fields"]
+    assert [f["name"] for f in fields[-3:]] == ["bump", "time_in_force", "reserved"]
+    assert fields[-1]["type"] == {"array": ["u8", 13]}
+    assert {"code": 6026, "name": "InvalidTimeInForce"}.items() <= next(
+        e for e in IDL["errors"] if e["code"] == TradingErrorCode.INVALID_TIME_IN_FORCE
+    ).items()
+
+
+def test_a_time_in_force_order_is_what_the_idl_layout_decodes(market: MarketFixture) -> None:
+    seller = market.new_trader(energy=10**6)
+    order = market.place(seller, OrderSide.SELL, 1_000_000, 10**6, time_in_force=TimeInForce.IOC)
+    account = market.chain.svm.get_account(order)
+    assert account is not None
+    assert bytes(account.data)[146] == TimeInForce.IOC
+    assert Order.decode(bytes(account.data)).time_in_force == TimeInForce.IOC

@@ -26,7 +26,13 @@ from tests.utils.databases import scratch_database
 from tests.utils.kafka import scratch_topics
 
 PARTITIONS = 3
-TOPICS = {"commands": PARTITIONS, "trades": PARTITIONS, "deltas": PARTITIONS, "rejected": 1}
+TOPICS = {
+    "commands": PARTITIONS,
+    "trades": PARTITIONS,
+    "deltas": PARTITIONS,
+    "releases": PARTITIONS,
+    "rejected": 1,
+}
 
 
 @dataclass
@@ -75,6 +81,7 @@ class PrivateMarket:
             "GRIDTOKENX_MARKET__COMMANDS_TOPIC": market.commands_topic,
             "GRIDTOKENX_MARKET__TRADES_TOPIC": market.trades_topic,
             "GRIDTOKENX_MARKET__BOOK_DELTAS_TOPIC": market.book_deltas_topic,
+            "GRIDTOKENX_MARKET__RELEASES_TOPIC": market.releases_topic,
             "GRIDTOKENX_MARKET__DEAD_LETTER_TOPIC": market.dead_letter_topic,
             "GRIDTOKENX_MARKET__CONSUMER_GROUP": market.consumer_group,
             "GRIDTOKENX_MARKET__INSTANCE_ID": market.instance_id,
@@ -143,6 +150,7 @@ def private_market(stack: Settings, **market: object) -> Iterator[PrivateMarket]
                     commands_topic=topics["commands"],
                     trades_topic=topics["trades"],
                     book_deltas_topic=topics["deltas"],
+                    releases_topic=topics["releases"],
                     dead_letter_topic=topics["rejected"],
                     consumer_group=f"test-matcher-{tag}",
                     instance_id=f"test-matcher-{tag}",

@@ -17,6 +17,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 import { TIMEOUT_MS, launchRecorded } from "./chromium.mjs";
 
@@ -36,7 +37,7 @@ async function open(page, path) {
   await page.locator('[data-testid="signed-in"][data-role="operator"]').waitFor({ timeout: TIMEOUT_MS });
 }
 
-async function signIn(page) {
+export async function signIn(page) {
   await page.goto(appUrl);
   await page.getByRole("heading", { name: "Operator console" }).waitFor({ timeout: TIMEOUT_MS });
   await shot(page, "overview");
@@ -99,7 +100,7 @@ async function auditLog(page) {
   return { rows, csvName: download.suggestedFilename(), csv };
 }
 
-async function approve(page) {
+export async function approve(page) {
   await open(page, "/meters");
   const meterId = process.env.METER_ID;
   if (!meterId) {
@@ -230,24 +231,32 @@ async function phoneLayout(page) {
   return { overflowPx: overflow, backgroundRgb: themes };
 }
 
-const { context, external, errors, firstPage } = await launchRecorded(chromium, process.env.PROFILE_DIR);
-await context.addInitScript((secret) => {
-  if (secret && !window.localStorage.getItem("gridtokenx.devWallet.secretKey")) {
-    window.localStorage.setItem("gridtokenx.devWallet.secretKey", secret);
+/** The development wallet holds `secret` (base58) from the first page load on. */
+export async function useOperatorKey(context, secret) {
+  await context.addInitScript((secret) => {
+    if (secret && !window.localStorage.getItem("gridtokenx.devWallet.secretKey")) {
+      window.localStorage.setItem("gridtokenx.devWallet.secretKey", secret);
+    }
+  }, secret ?? "");
+}
+
+// Run as a script (the admin console test); imported, only the functions above (journey.mjs).
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { context, external, errors, firstPage } = await launchRecorded(chromium, process.env.PROFILE_DIR);
+  await useOperatorKey(context, process.env.OPERATOR_SECRET);
+  try {
+    const page = await firstPage();
+    const session = await signIn(page);
+    const roleChange = await changeRole(page);
+    const auditPage = await auditLog(page);
+    const approved = await approve(page);
+    const signature = approved?.signature || process.env.SIGNATURE;
+    const transaction = signature ? await decode(page, signature) : null;
+    const tick = await changeTick(page);
+    const pages = await otherPages(page);
+    const phone = await phoneLayout(page);
+    process.stdout.write(JSON.stringify({ ...session, roleChange, auditPage, approved, transaction, tick, pages, phone, externalRequests: external, pageErrors: errors }) + "\n");
+  } finally {
+    await context.close();
   }
-}, process.env.OPERATOR_SECRET ?? "");
-try {
-  const page = await firstPage();
-  const session = await signIn(page);
-  const roleChange = await changeRole(page);
-  const auditPage = await auditLog(page);
-  const approved = await approve(page);
-  const signature = approved?.signature || process.env.SIGNATURE;
-  const transaction = signature ? await decode(page, signature) : null;
-  const tick = await changeTick(page);
-  const pages = await otherPages(page);
-  const phone = await phoneLayout(page);
-  process.stdout.write(JSON.stringify({ ...session, roleChange, auditPage, approved, transaction, tick, pages, phone, externalRequests: external, pageErrors: errors }) + "\n");
-} finally {
-  await context.close();
 }

@@ -31,13 +31,30 @@
 //   node journey.mjs energy   → the energy page's meters (signed in), and what its production
 //                               and mint cards show
 //
+// The cross-app journey's phases (screenshots journey-<ARTIFACT_PREFIX>-*.png):
+//   node journey.mjs register   → requests a meter on /energy (METER_NAME, ZONE, MAX_EXPORT_KW;
+//                                 the browser generates the device key) → its status, meter id
+//                                 and the device key shown once
+//   node journey.mjs approve    → on the admin app (APP_URL): the operator's wallet
+//                                 (OPERATOR_SECRET) signs in and co-signs METER_ID's registration
+//   node journey.mjs production → /energy once EXPECT.meterId shows EXPECT.producedWh and a
+//                                 confirmed mint
+//   node journey.mjs wallet     → the trading page's balances once they match EXPECT
+//   node journey.mjs gridmap    → the grid map's zones, meters and flows, the meter's zone's
+//                                 details and the order form its link pre-fills
+//   node journey.mjs gridpublic → the grid map, not signed in, once it lists EXPECT.flows flows
+//   node journey.mjs pages      → every page of the main navigation (screenshots), then
+//                                 PHONE_PATH on a phone-sized screen → its overflow
+//
 // Environment: GRIDTOKENX_WEB_DIR (the npm workspace), APP_URL, PROFILE_DIR, ARTIFACT_DIR,
 // EXPECT (JSON, for `balances`: wait until the page shows these base units), CUSTOM_RPC_URL,
-// PAGE_PATH, EXPECT_FILE, TRANSACTION, ORDER (JSON).
+// PAGE_PATH, EXPECT_FILE, TRANSACTION, ORDER (JSON), and the journey's ARTIFACT_PREFIX, METER_NAME,
+// ZONE, MAX_EXPORT_KW, OPERATOR_SECRET, METER_ID, PHONE_PATH.
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
+import { approve as adminApprove, signIn as adminSignIn, useOperatorKey } from "./admin.mjs";
 import { TIMEOUT_MS, launchRecorded } from "./chromium.mjs";
 
 const require = createRequire(join(process.env.GRIDTOKENX_WEB_DIR, "package.json"));
@@ -66,20 +83,22 @@ async function shownBalances(page) {
     gxt: await units("gxt"),
     usdc: await units("usdc"),
     orders: await page.getByTestId("order-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-order-id"))),
-    oneUsdcLocalMinor: await page.getByTestId("oracle-value").getAttribute("data-local-minor"),
+    oneUsdcLocalMinor: await page.getByTestId("oracle-value").getAttribute("data-local-minor", { timeout: 1_000 }).catch(() => null),
   };
 }
 
-/** Wait until the page shows `want` (base units, order count, local value); no reload. */
+/** Wait until the page shows `want` (base units, order count, local value: those it names); no
+ * reload. */
 async function convergeOn(page, want) {
   await page
     .waitForFunction(
       (want) =>
         ["sol", "gxt", "usdc"].every(
-          (name) => document.querySelector(`[data-testid=balance-${name}]`)?.getAttribute("data-base-units") === want[name],
+          (name) => want[name] === undefined || document.querySelector(`[data-testid=balance-${name}]`)?.getAttribute("data-base-units") === want[name],
         ) &&
-        document.querySelectorAll("[data-testid=order-row]").length === want.orders &&
-        document.querySelector("[data-testid=oracle-value]")?.getAttribute("data-local-minor") === want.oneUsdcLocalMinor,
+        (want.orders === undefined || document.querySelectorAll("[data-testid=order-row]").length === want.orders) &&
+        (want.oneUsdcLocalMinor === undefined ||
+          document.querySelector("[data-testid=oracle-value]")?.getAttribute("data-local-minor") === want.oneUsdcLocalMinor),
       want,
       { timeout: TIMEOUT_MS },
     )
@@ -218,22 +237,25 @@ async function orderRows(page, count) {
 }
 
 async function order(page) {
-  const { side, price, quantity } = JSON.parse(process.env.ORDER);
+  const { side, price, quantity, timeInForce } = JSON.parse(process.env.ORDER);
   await signIn(page);
   const form = page.getByTestId("order-form");
   await form.getByLabel(side === "buy" ? "Buy" : "Sell", { exact: true }).check();
+  // Optional: "GTC", "IOC" or "Post-only" (the form's time-in-force radios; GTC by default).
+  if (timeInForce) await form.getByTestId("order-time-in-force").getByLabel(timeInForce, { exact: true }).check();
   await form.getByLabel("Price (USDC per kWh)").fill(price);
   await form.getByLabel("Quantity (kWh)").fill(quantity);
   const maximum = await form.getByTestId("order-maximum").getAttribute("data-base-units");
   await form.getByRole("button", { name: "Review" }).click();
   const review = page.getByTestId("order-review");
   const escrow = await review.getByTestId("review-escrow").innerText();
+  const reviewedTimeInForce = await review.getByTestId("review-time-in-force").getAttribute("data-value");
   await review.getByRole("button", { name: "Sign and place" }).click();
   const outcome = page.getByTestId("transaction-signature").or(page.getByTestId("transaction-error"));
   await outcome.waitFor({ timeout: TIMEOUT_MS });
   await page.screenshot({ path: join(artifacts, `trading-order-${side}.png`), fullPage: true });
   const cookies = (await page.context().cookies()).map(({ name, httpOnly, sameSite }) => ({ name, httpOnly, sameSite }));
-  const result = { maximum, escrow, cookies, orders: await orderRows(page, JSON.parse(process.env.EXPECT).orders) };
+  const result = { maximum, escrow, reviewedTimeInForce, cookies, orders: await orderRows(page, JSON.parse(process.env.EXPECT).orders) };
   const error = page.getByTestId("transaction-error");
   if (await error.count()) {
     return { ...result, errorCode: await error.getAttribute("data-code"), error: await error.innerText() };
@@ -453,11 +475,214 @@ async function feedfaults(page) {
   return { before, resynced, after, staleText, sent, dropped, connections: sockets.length };
 }
 
-const phases = { feedfaults, energy, history, connect, balances, live, send, map, cluster, shell, order, cancel, market, reload, restored };
+
+// ---- The cross-app journey (tests/web/test_browser.py::test_the_platform_journey_across_both_apps).
+// Its screenshots are named journey-<ARTIFACT_PREFIX>-<page>.png.
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(artifacts, `journey-${process.env.ARTIFACT_PREFIX ?? "page"}-${name}.png`), fullPage: true });
+}
+
+/** Opens `path` of the trading app with the wallet connected and signed in (a click when the
+ * session does not come back by itself). */
+async function signedInAt(page, path) {
+  await page.goto(new URL(path, appUrl).toString());
+  await page.getByTestId("wallet-address").waitFor({ timeout: TIMEOUT_MS });
+  const button = page.getByRole("button", { name: "Sign in with wallet" });
+  const signedIn = page.getByTestId("signed-in");
+  const ready = path === "/energy" ? page.getByTestId("meter-request") : signedIn;
+  await ready.or(button).first().waitFor({ timeout: TIMEOUT_MS });
+  if (!(await ready.count())) await button.first().click();
+  await ready.waitFor({ timeout: TIMEOUT_MS });
+}
+
+/** The energy page's registration request (E's form): METER_NAME in zone ZONE rated
+ * MAX_EXPORT_KW, the device key generated in the browser; the wallet signs both transactions. */
+async function register(page) {
+  await signedInAt(page, "/energy");
+  await shot(page, "energy-before");
+  await page.getByTestId("meter-request-open").click();
+  const form = page.getByTestId("meter-request-form");
+  await form.getByTestId("meter-request-name").fill(process.env.METER_NAME);
+  await form.getByTestId("meter-request-zone").selectOption(process.env.ZONE);
+  await form.getByTestId("meter-request-max-export").fill(process.env.MAX_EXPORT_KW);
+  await form.getByTestId("meter-request-submit").click();
+  const status = page.locator("[data-testid=meter-request-status][data-status=pending_approval]");
+  const failure = page.getByTestId("meter-request-error");
+  await status.or(failure).first().waitFor({ timeout: TIMEOUT_MS });
+  await shot(page, "meter-requested");
+  if (await failure.count()) return { error: await failure.innerText(), code: await failure.getAttribute("data-code") };
+  const secret = page.getByTestId("meter-request-device-secret");
+  return {
+    status: await status.getAttribute("data-status"),
+    statusText: await status.innerText(),
+    meterId: await status.getAttribute("data-meter-id"),
+    devicePublicKey: await secret.getAttribute("data-public-key"),
+    deviceSecretKey: await secret.getAttribute("data-secret-key"),
+  };
+}
+
+/** The admin app (APP_URL): the operator's wallet (OPERATOR_SECRET) signs in and co-signs the
+ * registration of METER_ID in the approval queue (admin.mjs's own steps). */
+async function approve(page) {
+  const session = await adminSignIn(page);
+  const approved = await adminApprove(page);
+  return { ...session, approved };
+}
+
+/** The energy page once the meter is approved and its readings minted: its row, what the
+ * production card and the mints show, and the request's status. */
+async function production(page) {
+  const { meterId, producedWh } = JSON.parse(process.env.EXPECT);
+  await signedInAt(page, "/energy");
+  const row = page.locator(`[data-testid=meter-row][data-meter-id="${meterId}"]`);
+  await row.waitFor({ timeout: TIMEOUT_MS });
+  await row.getByRole("radio").check();
+  await page
+    .waitForFunction((wanted) => document.querySelector("[data-testid=produced-wh]")?.getAttribute("data-wh") === wanted, producedWh, { timeout: TIMEOUT_MS })
+    .catch(() => undefined);
+  await page.locator("[data-testid=mint-row][data-status=confirmed]").first().waitFor({ timeout: TIMEOUT_MS }).catch(() => undefined);
+  await shot(page, "energy");
+  return {
+    meter: {
+      status: await row.getAttribute("data-status"),
+      zone: await row.getAttribute("data-zone"),
+      mintedWh: await row.getAttribute("data-minted-wh"),
+    },
+    producedWh: await page.getByTestId("produced-wh").getAttribute("data-wh", { timeout: 1_000 }).catch(() => null),
+    mints: await page.getByTestId("mint-row").evaluateAll((rows) => rows.map((item) => item.getAttribute("data-status"))),
+    request: await page.locator(`[data-testid=meter-request-row][data-meter-id="${meterId}"]`).getAttribute("data-status"),
+  };
+}
+
+/** The trading page's balances once they are EXPECT's (only the names it gives). */
+async function wallet(page) {
+  await signedInAt(page, "/");
+  await page.getByTestId("balances-loaded").waitFor({ timeout: TIMEOUT_MS });
+  await convergeOn(page, JSON.parse(process.env.EXPECT));
+  await shot(page, "trading");
+  return shownBalances(page);
+}
+
+/** Reads the grid map's lists (what the canvas draws, for keyboard and screen readers). */
+function observeGrid() {
+  const rows = (id, names) =>
+    [...document.querySelectorAll(`[data-testid=${id}]`)].map((row) => Object.fromEntries(names.map((name) => [name, row.getAttribute(`data-${name}`)])));
+  const canvas = document.querySelector("[data-testid=grid-map] canvas");
+  let painted = 0;
+  if (canvas) {
+    const copy = document.createElement("canvas");
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const context = copy.getContext("2d");
+    context.drawImage(canvas, 0, 0);
+    const { data } = context.getImageData(0, 0, copy.width, copy.height);
+    const colours = new Set();
+    for (let index = 0; index < data.length; index += 4 * 97) colours.add((data[index] << 16) | (data[index + 1] << 8) | data[index + 2]);
+    painted = colours.size;
+  }
+  const map = document.querySelector("[data-testid=grid-map]");
+  const status = document.querySelector("[data-testid=map-status]");
+  return {
+    zones: rows("map-zone", ["zone", "balance", "net-wh", "meters"]),
+    meters: rows("map-meter", ["meter-id", "zone", "mine", "placed", "balance", "net-wh"]),
+    flows: rows("map-flow", ["from", "to", "quantity"]),
+    features: Number(map?.getAttribute("data-features") ?? 0),
+    animated: map?.getAttribute("data-flows-animated"),
+    source: status?.getAttribute("data-source"),
+    sampledColours: painted,
+  };
+}
+
+/** The grid map signed in: the zones, my meter (EXPECT.meterId) and the flows the gateway
+ * publishes; a click on the meter's zone in the list, its details, and the order form that zone's
+ * link opens pre-filled. */
+async function gridmap(page) {
+  const { meterId, zones } = JSON.parse(process.env.EXPECT);
+  await signedInAt(page, "/map");
+  await page.locator("[data-map-loaded=true]").waitFor({ timeout: TIMEOUT_MS });
+  await page.locator(`[data-testid=map-meter][data-meter-id="${meterId}"]`).waitFor({ timeout: TIMEOUT_MS });
+  await page.waitForFunction((count) => document.querySelectorAll("[data-testid=map-zone]").length === count, zones, { timeout: TIMEOUT_MS });
+  await page.locator("[data-testid=map-status]:not([data-source=none])").waitFor({ timeout: TIMEOUT_MS });
+  await page.waitForTimeout(500); // the canvas draws the source's new data on the next frames
+  const shown = await page.evaluate(observeGrid);
+  await shot(page, "map");
+  // Keyboard: the layer toggles and the zone list are focusable controls.
+  const zone = (await page.locator(`[data-testid=map-meter][data-meter-id="${meterId}"]`).getAttribute("data-zone")) ?? "0";
+  await page.getByTestId("map-zones").getByRole("button", { name: `Zone ${zone}`, exact: true }).focus();
+  await page.keyboard.press("Enter");
+  const details = page.locator(`[data-testid=map-details][data-zone="${zone}"]`);
+  await details.waitFor({ timeout: TIMEOUT_MS });
+  const detailsText = await details.innerText();
+  await page.getByRole("checkbox", { name: "Trades between zones" }).uncheck();
+  const flowsToggled = await page.getByRole("checkbox", { name: "Trades between zones" }).isChecked();
+  await shot(page, "map-zone-selected");
+  const href = await details.getByTestId("map-zone-order").getAttribute("href");
+  await details.getByTestId("map-zone-order").click();
+  const prefill = page.getByTestId("order-prefill");
+  await prefill.waitFor({ timeout: TIMEOUT_MS });
+  const form = page.getByTestId("order-form");
+  await shot(page, "order-prefilled");
+  return {
+    ...shown,
+    detailsText,
+    flowsToggled,
+    href,
+    prefill: {
+      zone: await prefill.getAttribute("data-zone"),
+      buy: await form.getByLabel("Buy", { exact: true }).isChecked(),
+      quantity: await form.getByLabel("Quantity (kWh)").inputValue(),
+    },
+  };
+}
+
+/** The grid map without signing in (the public view): once it lists EXPECT.flows flows, what
+ * it shows, and the details of the first flow chosen from its list. */
+async function gridpublic(page) {
+  const { flows } = JSON.parse(process.env.EXPECT);
+  await page.goto(new URL("/map", appUrl).toString());
+  await page.locator("[data-map-loaded=true]").waitFor({ timeout: TIMEOUT_MS });
+  await page.waitForFunction((count) => document.querySelectorAll("[data-testid=map-flow]").length === count, flows, { timeout: TIMEOUT_MS });
+  await page.waitForTimeout(500); // the canvas draws the source's new data on the next frames
+  const shown = await page.evaluate(observeGrid);
+  await page.getByTestId("map-flows").getByRole("button").first().click();
+  const details = page.locator("[data-testid=map-details][data-kind=flow]");
+  await details.waitFor({ timeout: TIMEOUT_MS });
+  await page.screenshot({ path: join(artifacts, "trading-map-flows.png"), fullPage: true });
+  return { ...shown, flowDetails: await details.innerText() };
+}
+
+/** Every page of the app's main navigation, signed in as before (the profile's session), each
+ * kept as a screenshot; then PHONE_PATH on a phone-sized screen: how far it is wider than it. */
+async function pages(page) {
+  await page.goto(appUrl);
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.waitFor({ timeout: TIMEOUT_MS });
+  const paths = await nav.getByRole("link").evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+  const seen = [];
+  for (const path of paths) {
+    await page.goto(new URL(path, appUrl).toString());
+    const heading = page.getByRole("main").getByRole("heading").first();
+    await heading.waitFor({ timeout: TIMEOUT_MS });
+    await page.waitForTimeout(1_500); // the page's first queries answer
+    await shot(page, `page${path === "/" ? "-home" : path.replaceAll("/", "-")}`);
+    seen.push({ path, heading: await heading.innerText() });
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(new URL(process.env.PHONE_PATH, appUrl).toString());
+  await page.getByRole("main").getByRole("heading").first().waitFor({ timeout: TIMEOUT_MS });
+  if (process.env.PHONE_PATH === "/map") await page.locator("[data-map-loaded=true]").waitFor({ timeout: TIMEOUT_MS });
+  await page.waitForTimeout(1_000);
+  await shot(page, "phone");
+  return { pages: seen, phoneOverflowPx: await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth) };
+}
+
+const phases = { pages, gridpublic, register, approve, production, wallet, gridmap, feedfaults, energy, history, connect, balances, live, send, map, cluster, shell, order, cancel, market, reload, restored };
 const phase = phases[process.argv[2]];
 if (!phase) throw new Error(`unknown phase ${process.argv[2]}`);
 
 const { context, external, errors, firstPage } = await launchRecorded(chromium, process.env.PROFILE_DIR);
+if (process.env.OPERATOR_SECRET) await useOperatorKey(context, process.env.OPERATOR_SECRET);
 try {
   const page = await firstPage();
   const result = await phase(page);

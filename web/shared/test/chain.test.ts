@@ -10,9 +10,19 @@ import {
   tokenAccountAmount,
 } from "../src/chain/accounts";
 import { fromHex, toHex } from "../src/chain/bytes";
-import { ORDER_DISCRIMINATOR, ORDER_LEN, OrderDecodeError, decodeOrder, isExpired } from "../src/chain/order";
+import {
+  ORDER_DISCRIMINATOR,
+  ORDER_LEN,
+  OrderDecodeError,
+  TIME_IN_FORCE_CODES,
+  decodeOrder,
+  decodeTimeInForce,
+  encodeTimeInForce,
+  isExpired,
+  type TimeInForce,
+} from "../src/chain/order";
 
-function orderBytes(side: number, market: PublicKey, owner: PublicKey): Uint8Array {
+function orderBytes(side: number, market: PublicKey, owner: PublicKey, timeInForce = 0): Uint8Array {
   const data = new Uint8Array(ORDER_LEN);
   const view = new DataView(data.buffer);
   data.set(ORDER_DISCRIMINATOR, 0);
@@ -23,6 +33,7 @@ function orderBytes(side: number, market: PublicKey, owner: PublicKey): Uint8Arr
     else view.setBigInt64(72 + index * 8, value, true);
   });
   data[144] = side;
+  data[146] = timeInForce;
   return data;
 }
 
@@ -50,6 +61,7 @@ describe("Order accounts", () => {
       expiry: 1_800_000_000n,
       createdAt: 1_700_000_000n,
       side: "buy",
+      timeInForce: "gtc",
     });
     expect(decodeOrder("addr", orderBytes(1, market, owner)).side).toBe("sell");
   });
@@ -60,6 +72,22 @@ describe("Order accounts", () => {
     foreign[3] = (foreign[3] ?? 0) ^ 0xff;
     expect(() => decodeOrder("a", foreign)).toThrow(OrderDecodeError);
     expect(() => decodeOrder("a", orderBytes(2, market, owner))).toThrow(OrderDecodeError);
+  });
+
+  it("decodes the time in force at offset 146 and refuses unknown values", () => {
+    const names: TimeInForce[] = ["gtc", "ioc", "post_only"];
+    names.forEach((name, code) => {
+      expect(decodeOrder("a", orderBytes(1, market, owner, code)).timeInForce).toBe(name);
+    });
+    expect(() => decodeOrder("a", orderBytes(1, market, owner, 3))).toThrow(OrderDecodeError);
+  });
+
+  it("encodes the time in force as the program's byte and back", () => {
+    expect(TIME_IN_FORCE_CODES).toEqual({ gtc: 0, ioc: 1, post_only: 2 });
+    for (const name of ["gtc", "ioc", "post_only"] as const) {
+      expect(decodeTimeInForce(encodeTimeInForce(name))).toBe(name);
+    }
+    expect(() => decodeTimeInForce(255)).toThrow(OrderDecodeError);
   });
 
   it("is expired from its expiry on, never with expiry 0", () => {

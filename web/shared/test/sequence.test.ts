@@ -266,3 +266,68 @@ describe("channel folds", () => {
     });
   });
 });
+
+describe("private channels", () => {
+  const userFold = { load: (data: unknown) => ({ loaded: data, kinds: [] as string[] }), apply: (state: { kinds: string[] }, _data: unknown, kind?: string) => ({ ...state, kinds: [...state.kinds, kind ?? "-"] }) };
+  const sends = (effects: readonly Effect[]) => effects.flatMap((effect) => (effect.type === "send" ? [effect.message] : []));
+
+  it("authenticates before subscribing on every connection", () => {
+    const { effects } = run([
+      { type: "authenticate", token: "t1" },
+      { type: "subscribe", channel: "user", fold: userFold as never },
+      { type: "subscribe", channel: BOOK, fold: bookFold as never },
+      { type: "connect", nowMs: 0 },
+      { type: "open", nowMs: 1 },
+      { type: "close", nowMs: 2 },
+      { type: "connect", nowMs: 3 },
+      { type: "open", nowMs: 4 },
+    ]);
+    const auth = { op: "auth", token: "t1" };
+    expect(sends(effects)).toEqual([
+      auth,
+      { op: "subscribe", channel: "user" },
+      { op: "subscribe", channel: BOOK },
+      auth,
+      { op: "subscribe", channel: "user" },
+      { op: "subscribe", channel: BOOK },
+    ]);
+  });
+
+  it("sends a new token at once and subscribes the private channels again", () => {
+    const open = run([
+      { type: "subscribe", channel: "user", fold: userFold as never },
+      { type: "subscribe", channel: BOOK, fold: bookFold as never },
+      { type: "connect", nowMs: 0 },
+      { type: "open", nowMs: 1 },
+      message(2, { type: "error", code: "unauthenticated", message: "user is private", channel: "user" }),
+    ]).state;
+    expect(open.channels.get("user")?.phase).toBe("subscribing");
+    const { state, effects } = run([{ type: "authenticate", token: "t2" }], open);
+    expect(sends(effects)).toEqual([{ op: "auth", token: "t2" }, { op: "subscribe", channel: "user" }]);
+    expect(run([{ type: "authenticate", token: "t2" }], state).effects).toEqual([]);
+  });
+
+  it("passes the user channel's kind to the fold and waits for a token after expiry", () => {
+    let state = run([
+      { type: "authenticate", token: "t" },
+      { type: "subscribe", channel: "user", fold: userFold as never },
+      { type: "connect", nowMs: 0 },
+      { type: "open", nowMs: 1 },
+      message(2, { type: "snapshot", channel: "user", sequence: 4n, data: {} }),
+    ]).state;
+    const parsed = asServerMessage(parseJsonWithBigints('{"type":"update","channel":"user","previous":4,"sequence":5,"kind":"notification","data":{"id":1}}'));
+    expect(parsed).toMatchObject({ type: "update", kind: "notification" });
+    state = run([message(3, parsed as ServerMessage)], state).state;
+    expect((state.channels.get("user")?.data as { kinds: string[] }).kinds).toEqual(["notification"]);
+    expect(isLive(state, "user", 3, TIMING)).toBe(true);
+    state = run(
+      [
+        message(4, { type: "error", code: "token_expired", message: "expired" }),
+        message(4, asServerMessage({ type: "unsubscribed", channel: "user" }) as ServerMessage),
+      ],
+      state,
+    ).state;
+    expect(state.channels.get("user")?.phase).toBe("subscribing");
+    expect(isLive(state, "user", 5, TIMING)).toBe(false);
+  });
+});

@@ -5,6 +5,9 @@
 #define ARG_PRICE 17
 #define ARG_QUANTITY 25
 #define ARG_EXPIRY 33
+#define ARG_TIME_IN_FORCE 41
+// The arguments before time_in_force existed: still accepted, as a GTC order.
+#define LEGACY_DATA_LEN (TRADING_IX_PLACE_ORDER_DATA_LEN - 1)
 
 typedef struct {
   const uint8_t *order_id;  // 8 bytes, little-endian: also the last seed of the order PDA
@@ -12,6 +15,7 @@ typedef struct {
   uint64_t quantity;
   int64_t expiry;
   uint8_t side;
+  uint8_t time_in_force;
 } OrderArguments;
 
 // The mint and vault of what the order locks: GXT for a sell, USDC for a buy.
@@ -46,6 +50,9 @@ static uint64_t check_arguments(const OrderArguments *args, int64_t now) {
   }
   if (args->expiry < 0 || (args->expiry != 0 && args->expiry <= now)) {
     return TRADING_ERROR(INVALID_EXPIRY);
+  }
+  if (args->time_in_force > TRADING_TIF_POST_ONLY) {
+    return TRADING_ERROR(INVALID_TIME_IN_FORCE);
   }
   return GTX_SUCCESS;
 }
@@ -111,6 +118,7 @@ static uint64_t create_order(const OrderCreation *creation, const uint8_t *bump,
   order->created_at = now;
   order->side = args->side;
   order->bump = *bump;
+  order->time_in_force = args->time_in_force;
   return GTX_SUCCESS;
 }
 
@@ -118,7 +126,7 @@ uint64_t trading_place_order(const GtxParameters *params) {
   if (params->account_count < 8) {
     return TRADING_ERROR(NOT_ENOUGH_ACCOUNTS);
   }
-  if (params->data_len != TRADING_IX_PLACE_ORDER_DATA_LEN) {
+  if (params->data_len != TRADING_IX_PLACE_ORDER_DATA_LEN && params->data_len != LEGACY_DATA_LEN) {
     return TRADING_ERROR(INVALID_INSTRUCTION_DATA);
   }
   const GtxAccountInfo *market_account = &params->accounts[0];
@@ -135,6 +143,8 @@ uint64_t trading_place_order(const GtxParameters *params) {
       gtx_read_u64_le(params->data + ARG_QUANTITY),
       (int64_t)gtx_read_u64_le(params->data + ARG_EXPIRY),
       params->data[ARG_SIDE],
+      params->data_len == LEGACY_DATA_LEN ? (uint8_t)TRADING_TIF_GTC
+                                          : params->data[ARG_TIME_IN_FORCE],
   };
   if (!owner->is_signer) {
     return TRADING_ERROR(MISSING_SIGNER);

@@ -17,6 +17,31 @@ class OrderSide(IntEnum):
     SELL = 1
 
 
+class TimeInForce(IntEnum):
+    """An order's time in force as the program stores it (``Order.time_in_force``).
+
+    The program only records it; the matcher applies it. A non-GTC order may also be cancelled
+    by the market's matcher (the remainder of an IOC order, a post-only order that would have
+    taken liquidity): the tokens still only go to the owner.
+    """
+
+    GTC = 0
+    """Good till cancelled (or until its expiry)."""
+    IOC = 1
+    """Immediate or cancel: what does not fill at once is cancelled."""
+    POST_ONLY = 2
+    """Rests in the book as a maker; refused (cancelled) if it would take liquidity."""
+
+    @property
+    def label(self) -> str:
+        """The name the APIs and the order mirror use: ``gtc``, ``ioc`` or ``post_only``."""
+        return self.name.lower()
+
+    @classmethod
+    def from_label(cls, label: str) -> TimeInForce:
+        return cls[label.upper()]
+
+
 @dataclass(frozen=True)
 class Market(AnchorAccount):
     operator: Annotated[Pubkey, PUBKEY]
@@ -52,7 +77,9 @@ class Order(AnchorAccount):
     created_at: Annotated[int, I64]
     side: Annotated[int, U8]
     bump: Annotated[int, U8]
-    reserved: Annotated[bytes, ByteArray(14)] = bytes(14)
+    time_in_force: Annotated[int, U8] = 0
+    """A :class:`TimeInForce` value; 0 (GTC) for orders placed with the 33-byte arguments."""
+    reserved: Annotated[bytes, ByteArray(13)] = bytes(13)
 
     @property
     def remaining(self) -> int:

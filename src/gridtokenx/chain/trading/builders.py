@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from solders.instruction import AccountMeta, Instruction
 from solders.pubkey import Pubkey
 
-from gridtokenx.chain.trading.accounts import Market, OrderSide
+from gridtokenx.chain.trading.accounts import Market, OrderSide, TimeInForce
 from gridtokenx.chain.trading.errors import TradingRequestError
 from gridtokenx.chain.trading.instructions import (
     CancelOrder,
@@ -98,7 +98,8 @@ def initialize_market_instruction(
 class OrderRequest:
     """An order to place: ``price`` in USDC base units per kWh, ``quantity`` in GXT base units,
     ``expiry`` in unix seconds (0 = never); ``source`` is the owner's token account of what the
-    order locks (GXT for a sell, USDC for a buy)."""
+    order locks (GXT for a sell, USDC for a buy); ``time_in_force`` is recorded in the order and
+    applied by the matcher."""
 
     owner: Pubkey
     order_id: int
@@ -107,6 +108,7 @@ class OrderRequest:
     quantity: int
     source: Pubkey
     expiry: int = 0
+    time_in_force: TimeInForce = TimeInForce.GTC
 
 
 def place_order_instruction(keys: MarketKeys, request: OrderRequest) -> Instruction:
@@ -116,6 +118,13 @@ def place_order_instruction(keys: MarketKeys, request: OrderRequest) -> Instruct
         raise TradingRequestError(
             f"an order's side is 0 (buy) or 1 (sell), got {request.side!r}"
         ) from exc
+    try:
+        time_in_force = TimeInForce(request.time_in_force)
+    except ValueError as exc:
+        raise TradingRequestError(
+            "an order's time in force is 0 (GTC), 1 (IOC) or 2 (post-only), got "
+            f"{request.time_in_force!r}"
+        ) from exc
     sell = side is OrderSide.SELL
     return PlaceOrder(
         order_id=request.order_id,
@@ -123,6 +132,7 @@ def place_order_instruction(keys: MarketKeys, request: OrderRequest) -> Instruct
         price=request.price,
         quantity=request.quantity,
         expiry=request.expiry,
+        time_in_force=int(time_in_force),
     ).instruction(
         keys.program_id,
         {
@@ -160,12 +170,19 @@ def cancel_order_instruction(
     owner_quote: Pubkey,
     *,
     owner_signs: bool = True,
+    matcher: Pubkey | None = None,
 ) -> Instruction:
-    """Cancel ``order``; ``owner_signs=False`` for an expired order cancelled by anyone else."""
-    instruction = CancelOrder().instruction(
-        keys.program_id, _payout_accounts(keys, order, owner, owner_energy, owner_quote)
+    """Cancel ``order``; ``owner_signs=False`` for an expired order cancelled by anyone else.
+
+    With ``matcher`` (the market's matcher key, which then signs) the owner does not sign: the
+    matcher may cancel an IOC or post-only order (the program refuses it for a GTC order)."""
+    remaining = (
+        () if matcher is None else (AccountMeta(matcher, is_signer=True, is_writable=False),)
     )
-    if owner_signs:
+    instruction = CancelOrder().instruction(
+        keys.program_id, _payout_accounts(keys, order, owner, owner_energy, owner_quote), remaining
+    )
+    if owner_signs and matcher is None:
         return instruction
     metas = list(instruction.accounts)
     metas[2] = AccountMeta(owner, is_signer=False, is_writable=True)

@@ -37,12 +37,14 @@ class TradingErrorCode(IntEnum):
     UNKNOWN_INSTRUCTION = 6023
     WRONG_PROGRAM_ID = 6024
     INSUFFICIENT_FUNDS = 6025
+    INVALID_TIME_IN_FORCE = 6026
 
 
 TRADING_ERROR_MESSAGES: dict[TradingErrorCode, str] = {
     TradingErrorCode.NOT_ENOUGH_ACCOUNTS: "the instruction was given fewer accounts than it needs",
     TradingErrorCode.MISSING_SIGNER: "an account that must sign did not sign (an order's owner "
-    "must sign its cancellation until it expires)",
+    "must sign its cancellation until it expires, unless the market's matcher cancels an IOC or "
+    "post-only order)",
     TradingErrorCode.ACCOUNT_NOT_WRITABLE: "an account the instruction changes is not writable",
     TradingErrorCode.WRONG_ACCOUNT_OWNER: "an account is not owned by the program it must be "
     "(a closed order is owned by the System program)",
@@ -50,7 +52,8 @@ TRADING_ERROR_MESSAGES: dict[TradingErrorCode, str] = {
     TradingErrorCode.WRONG_PDA: "an address does not match the seeds it must derive from",
     TradingErrorCode.ALREADY_INITIALIZED: "the account to create already exists (reuse of an "
     "order id or a second market for the same mints)",
-    TradingErrorCode.UNAUTHORIZED: "the signer is not the market's matcher",
+    TradingErrorCode.UNAUTHORIZED: "the signer is not the market's matcher, or the matcher "
+    "cancelled a GTC order (it may cancel only IOC and post-only orders)",
     TradingErrorCode.INVALID_ARGUMENT: "an argument is outside its allowed values (side 0 or 1, "
     "price and quantity above 0, fee at most 10,000 bps, at least one fill, fill quantities "
     "above 0)",
@@ -79,6 +82,8 @@ TRADING_ERROR_MESSAGES: dict[TradingErrorCode, str] = {
     "(SPL Token, System)",
     TradingErrorCode.INSUFFICIENT_FUNDS: "the source token account holds less than the order "
     "must lock (a buy locks ceil(price * quantity / 10^6) USDC base units)",
+    TradingErrorCode.INVALID_TIME_IN_FORCE: "the time in force is not 0 (GTC), 1 (IOC) or 2 "
+    "(post-only)",
 }
 
 

@@ -69,7 +69,11 @@ class InitializeMarket(AnchorInstruction):
 
 @dataclass(frozen=True)
 class PlaceOrder(AnchorInstruction):
-    """Lock a sell order's GXT or a buy order's USDC in the market's vault."""
+    """Lock a sell order's GXT or a buy order's USDC in the market's vault.
+
+    ``time_in_force`` is 0 (GTC), 1 (IOC) or 2 (post-only), stored in the order. The program
+    also accepts the arguments without it (33 bytes, as before time in force existed) as GTC.
+    """
 
     NAME = "place_order"
     ACCOUNTS = (
@@ -89,12 +93,15 @@ class PlaceOrder(AnchorInstruction):
     price: Annotated[int, U64]
     quantity: Annotated[int, U64]
     expiry: Annotated[int, I64]
+    time_in_force: Annotated[int, U8] = 0
 
 
 @dataclass(frozen=True)
 class CancelOrder(AnchorInstruction):
-    """Return escrow and claimables to the owner and close the order; anyone may cancel an
-    expired order, only its owner one that has not expired."""
+    """Return escrow and claimables to the owner and close the order. Its owner may cancel it
+    at any time, anyone once it has expired, and the market's matcher (passed as the one
+    remaining account, signing) an IOC or post-only order: the rest of an IOC order or a
+    post-only order that would have taken liquidity. The tokens only ever go to the owner."""
 
     NAME = "cancel_order"
     ACCOUNTS = _payout_accounts(
@@ -102,8 +109,13 @@ class CancelOrder(AnchorInstruction):
             "owner",
             writable=True,
             signer=True,
-            docs="the order's owner; receives the rent; need not sign once the order has expired",
+            docs="the order's owner; receives the rent; need not sign once the order has expired "
+            "or when the market's matcher cancels an IOC or post-only order",
         )
+    )
+    REMAINING_ACCOUNTS = (
+        "optional: the market's matcher [signer], to cancel an IOC or post-only order "
+        "without the owner's signature"
     )
 
 

@@ -7,7 +7,8 @@ to the local listeners of that user (the ``user`` channels of its WebSocket conn
 of users without a listener here are dropped at once. That costs every worker every user's
 events (a few per trade or mint: small next to the market channels) and saves a Redis
 subscription per connection. After Redis was lost and answers again, every listener is told to
-reload (:meth:`UserListener.reload`), since events published meanwhile are gone.
+reload (:meth:`UserListener.reload`), since events published meanwhile are gone. The same
+connection follows the revoked sessions (:mod:`.session_revocation`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from gridtokenx.config import RedisSettings
+from gridtokenx.gateway.feed.session_revocation import Revocations
+from gridtokenx.gateway.store import SESSION_REVOKED_CHANNEL
 from gridtokenx.notifications.events import user_channel, user_sequence_key
 
 _log = logging.getLogger(__name__)
@@ -55,6 +58,8 @@ class UserEvents:
             retry=Retry(NoBackoff(), retries=1),
         )
         self._listeners: dict[str, set[UserListener]] = {}
+        self.revocations = Revocations()
+        self.close_when_revoked = self.revocations.close_when_revoked
         self._task: asyncio.Task[None] | None = None
         self._closing = False
         self.connected = asyncio.Event()
@@ -92,7 +97,7 @@ class UserEvents:
         while not self._closing:
             try:
                 async with self.redis.pubsub() as pubsub:
-                    await pubsub.psubscribe(_PATTERN)
+                    await pubsub.psubscribe(_PATTERN, SESSION_REVOKED_CHANNEL)
                     self.connected.set()
                     if lost:
                         for listeners in tuple(self._listeners.values()):
@@ -115,6 +120,9 @@ class UserEvents:
 
     def _dispatch(self, channel: bytes | str, payload: bytes | str) -> None:
         name = channel if isinstance(channel, str) else channel.decode()
+        if name == SESSION_REVOKED_CHANNEL:
+            self.revocations.revoked(payload if isinstance(payload, str) else payload.decode())
+            return
         listeners = self._listeners.get(name)
         if not listeners:
             return

@@ -4,11 +4,13 @@ does not) and ``GET /v1/version``.
 Reduced mode. Without Redis the gateway keeps serving what PostgreSQL and its memory hold:
 access tokens are checked by signature and expiry alone (no session lookup, so
 ``session_revocation`` is off), ``/v1/me/*``, orders, energy, grid and statements answer as
-usual, market data is the last state the worker's mirror holds (``live_market_data`` off; a
-worker that never loaded it answers 503 ``market_data_unavailable``), and sign-in (single-use
+usual, market data is rebuilt from PostgreSQL (``market_data`` reduced: no live updates, no
+book sequence, no taker side; answers carry ``X-GridTokenX-Source: postgres``, see
+gateway.market_fallback; ``live_market_data`` off), and sign-in (single-use
 nonces), refresh, sign-out and session listing answer 503 ``service_unavailable`` with
 Retry-After. Without PostgreSQL, every route that reads or writes it answers 503 with
-Retry-After before changing anything; market data from memory still answers.
+Retry-After before changing anything; market data from memory still answers (with both away,
+the last state the worker's mirror holds; 503 ``market_data_unavailable`` if it never loaded).
 """
 
 from __future__ import annotations
@@ -52,6 +54,12 @@ FEATURES_NEEDING: Final[dict[str, tuple[str, ...]]] = {
 }
 """Per backing service, the features that are off while it does not answer."""
 
+FEATURES_REDUCED_WITHOUT: Final[dict[str, tuple[str, ...]]] = {
+    "redis": ("market_data",),
+    "postgres": (),
+}
+"""Per backing service, the features that keep working with less while it does not answer."""
+
 
 def features_off(results: dict[str, str]) -> list[str]:
     """The sorted features of every service in ``results`` that is not ``ok``."""
@@ -62,6 +70,18 @@ def features_off(results: dict[str, str]) -> list[str]:
         for feature in FEATURES_NEEDING[service]
     }
     return sorted(off)
+
+
+def features_reduced(results: dict[str, str]) -> list[str]:
+    """The sorted features served with less while a service in ``results`` is not ``ok``
+    (a feature that is off altogether is not also listed as reduced)."""
+    reduced = {
+        feature
+        for service, state in results.items()
+        if state != "ok"
+        for feature in FEATURES_REDUCED_WITHOUT[service]
+    }
+    return sorted(reduced - set(features_off(results)))
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
@@ -80,6 +100,7 @@ async def health(context: ContextDep) -> JSONResponse:
     body = Health(
         status="ok" if ok else "degraded",
         features_off=features_off(results),
+        features_reduced=features_reduced(results),
         **results,  # type: ignore[arg-type]
     )
     return JSONResponse(status_code=200 if ok else 503, content=body.model_dump())

@@ -1,6 +1,9 @@
 """Public market data: ``GET /v1/markets`` and ``/v1/markets/{market}/book|trades|candles|stats|
 auction``. No token; every answer comes from the worker's :class:`~..feed.mirror.MarketMirror`
-(memory kept current by Redis pub/sub), never from a database query. No answer names an order,
+(memory kept current by Redis pub/sub), never from a database query — except while the mirror
+does not follow Redis: then the answers are rebuilt from PostgreSQL (:mod:`..market_fallback`,
+cached a second) with the same schemas and the header ``X-GridTokenX-Source: postgres``; if
+PostgreSQL does not answer either, the mirror's last state is served. No answer names an order,
 owner or wallet."""
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
@@ -15,11 +19,13 @@ from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request, Response
 from gridtokenx.gateway.book_fast_path import DEFAULT_DEPTH, MAX_DEPTH, book_bodies
 from gridtokenx.gateway.context import GatewayContext
 from gridtokenx.gateway.deps import ContextDep
+from gridtokenx.gateway.errors import UnavailableError
 from gridtokenx.gateway.feed.channels import Channel, ChannelKind, is_market_address
 from gridtokenx.gateway.feed.errors import MarketDataUnavailableError, MarketNotFoundError
 from gridtokenx.gateway.feed.mirror import MarketMirror
 from gridtokenx.gateway.feed.schemas import (
     AuctionPublic,
+    BookLevel,
     BookPublic,
     CandlePublic,
     CandlesPublic,
@@ -29,10 +35,19 @@ from gridtokenx.gateway.feed.schemas import (
     TradePublic,
     TradesPublic,
 )
-from gridtokenx.gateway.feed.views import BookView, CandlesView, StatsView, TradesView
+from gridtokenx.gateway.feed.views import (
+    BookView,
+    CandlesView,
+    ChannelView,
+    StatsView,
+    TradesView,
+)
 from gridtokenx.gateway.handlers import error_responses
+from gridtokenx.gateway.market_fallback_repository import MarketFallback
 
 Interval = Literal["1m", "5m", "15m", "1h", "1d"]
+SOURCE_HEADER = "X-GridTokenX-Source"
+"""Set to ``postgres`` on an answer rebuilt from PostgreSQL (Redis away)."""
 
 
 @asynccontextmanager
@@ -41,6 +56,7 @@ async def _mirror_lifespan(app: FastAPI) -> AsyncIterator[None]:
     mirror = MarketMirror(context.settings.redis, context.settings.market_data)
     await mirror.start()
     app.state.market_mirror = mirror
+    app.state.market_fallback = MarketFallback(context.engine, context.settings.market_data)
     try:
         yield
     finally:
@@ -55,50 +71,88 @@ router = APIRouter(
 )
 
 
-async def get_mirror(request: Request) -> MarketMirror:
+@dataclass(slots=True)
+class MarketReader:
+    """Where one request reads market data: the mirror while it follows Redis, else
+    PostgreSQL (marking the response), else — PostgreSQL away too — the mirror's last state."""
+
+    mirror: MarketMirror
+    fallback: MarketFallback
+    response: Response
+    live: bool
+
+    async def known(self, market: str) -> None:
+        """Raise unless ``market`` has data (404) or while nothing can tell (503)."""
+        mirror = self.mirror
+        if self.live:
+            if is_market_address(market) and market in mirror.markets:
+                return
+        else:
+            try:
+                markets = await self.fallback.markets()
+            except UnavailableError:
+                if market in mirror.markets:
+                    self.live = True  # PostgreSQL away too: the last state in memory
+                    return
+                raise MarketDataUnavailableError(
+                    "market data is not loaded yet; retry shortly"
+                ) from None
+            if is_market_address(market) and market in markets:
+                return
+        raise MarketNotFoundError(
+            f"no market {market} has published data; GET /v1/markets lists them",
+            {"market": market},
+        )
+
+    async def markets(self) -> list[str]:
+        if not self.live:
+            try:
+                return sorted(await self.fallback.markets())
+            except UnavailableError:
+                self.live = True
+        return sorted(self.mirror.markets)
+
+    async def view(self, channel: Channel) -> ChannelView | None:
+        if self.live:
+            return self.mirror.view(channel)
+        self.response.headers[SOURCE_HEADER] = "postgres"
+        return await self.fallback.view(channel)
+
+
+async def get_reader(request: Request, response: Response) -> MarketReader:
     mirror: MarketMirror = request.app.state.market_mirror
-    return mirror
-
-
-MirrorDep = Annotated[MarketMirror, Depends(get_mirror)]
-MarketPath = Annotated[str, Path(min_length=32, max_length=44, description="market address")]
-
-
-def _known(mirror: MarketMirror, market: str) -> None:
-    if is_market_address(market) and market in mirror.markets:
-        return
-    if not mirror.connected.is_set() and not mirror.markets:
-        raise MarketDataUnavailableError("market data is not loaded yet; retry shortly")
-    raise MarketNotFoundError(
-        f"no market {market} has published data; GET /v1/markets lists them",
-        {"market": market},
+    return MarketReader(
+        mirror, request.app.state.market_fallback, response, mirror.connected.is_set()
     )
 
 
-def _book(mirror: MarketMirror, market: str) -> BookView:
-    view = mirror.view(Channel(ChannelKind.BOOK, market))
-    return view if isinstance(view, BookView) else BookView()
+ReaderDep = Annotated[MarketReader, Depends(get_reader)]
+MarketPath = Annotated[str, Path(min_length=32, max_length=44, description="market address")]
 
 
 @router.get("", responses=error_responses(500, 503))
-async def list_markets(mirror: MirrorDep, context: ContextDep) -> MarketsPublic:
+async def list_markets(reader: ReaderDep, context: ContextDep) -> MarketsPublic:
     """Every market with data, with its last price, best bid and ask and 24-hour volume."""
     summaries = []
-    for market in sorted(mirror.markets):
-        book = _book(mirror, market)
-        stats = mirror.view(Channel(ChannelKind.STATS, market))
+    for market in await reader.markets():
+        book = await reader.view(Channel(ChannelKind.BOOK, market))
+        stats = await reader.view(Channel(ChannelKind.STATS, market))
+        bids = book.bids if isinstance(book, BookView) else {}
+        asks = book.asks if isinstance(book, BookView) else {}
         values = stats.stats if isinstance(stats, StatsView) else {}
         summaries.append(
             MarketSummary(
                 market=market,
                 mode=context.settings.market.mode,
                 last_price=values.get("last_price"),
-                best_bid=max(book.bids) if book.bids else None,
-                best_ask=min(book.asks) if book.asks else None,
+                best_bid=max(bids) if bids else None,
+                best_ask=min(asks) if asks else None,
                 volume_24h=values.get("volume") or 0,
             )
         )
-    return MarketsPublic(data=summaries, count=len(summaries), live=mirror.connected.is_set())
+    return MarketsPublic(
+        data=summaries, count=len(summaries), live=reader.mirror.connected.is_set()
+    )
 
 
 @router.get(
@@ -106,27 +160,43 @@ async def list_markets(mirror: MirrorDep, context: ContextDep) -> MarketsPublic:
 )
 async def book(
     market: MarketPath,
-    mirror: MirrorDep,
+    reader: ReaderDep,
     request: Request,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH)] = DEFAULT_DEPTH,
 ) -> Response:
     """Aggregated price levels (quantity and order count per price), ``depth`` per side."""
-    _known(mirror, market)
-    # Serialized once per book sequence (gateway.book_fast_path, which also answers plain
-    # requests before they reach this route).
-    body = book_bodies(request.app.state).body(mirror, market, depth)
-    return Response(body, media_type="application/json")
+    await reader.known(market)
+    if reader.live:
+        # Serialized once per book sequence (gateway.book_fast_path, which also answers plain
+        # requests before they reach this route).
+        body = book_bodies(request.app.state).body(reader.mirror, market, depth)
+        return Response(body, media_type="application/json")
+    view = await reader.view(Channel(ChannelKind.BOOK, market))
+    assert isinstance(view, BookView)
+    levels = view.levels(depth)
+    public = BookPublic(
+        market=market,
+        sequence=view.sequence,
+        bids=[BookLevel(**level) for level in levels["bids"]],
+        asks=[BookLevel(**level) for level in levels["asks"]],
+        complete=view.complete,
+    )
+    return Response(
+        public.model_dump_json(),
+        media_type="application/json",
+        headers={SOURCE_HEADER: "postgres"},
+    )
 
 
 @router.get("/{market}/trades", responses=error_responses(404, 422, 500, 503))
 async def trades(
     market: MarketPath,
-    mirror: MirrorDep,
+    reader: ReaderDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> TradesPublic:
     """The most recent trades, newest first (no counterparty)."""
-    _known(mirror, market)
-    view = mirror.view(Channel(ChannelKind.TRADES, market))
+    await reader.known(market)
+    view = await reader.view(Channel(ChannelKind.TRADES, market))
     if not isinstance(view, TradesView):
         return TradesPublic(market=market, sequence=0, data=[])
     return TradesPublic(
@@ -139,15 +209,15 @@ async def trades(
 @router.get("/{market}/candles", responses=error_responses(404, 422, 500, 503))
 async def candles(
     market: MarketPath,
-    mirror: MirrorDep,
+    reader: ReaderDep,
     interval: Interval = "1m",
     from_ms: Annotated[int | None, Query(alias="from", ge=0)] = None,
     to_ms: Annotated[int | None, Query(alias="to", ge=0)] = None,
 ) -> CandlesPublic:
     """OHLCV candles opening in ``[from, to)`` (unix ms), oldest first; the newest
     ``market_data.candles_kept`` of each interval are kept."""
-    _known(mirror, market)
-    view = mirror.view(Channel(ChannelKind.CANDLES, market, interval))
+    await reader.known(market)
+    view = await reader.view(Channel(ChannelKind.CANDLES, market, interval))
     if not isinstance(view, CandlesView):
         return CandlesPublic(market=market, interval=interval, sequence=0, data=[])
     return CandlesPublic(
@@ -159,10 +229,10 @@ async def candles(
 
 
 @router.get("/{market}/stats", responses=error_responses(404, 422, 500, 503))
-async def stats(market: MarketPath, mirror: MirrorDep) -> StatsPublic:
+async def stats(market: MarketPath, reader: ReaderDep) -> StatsPublic:
     """24-hour statistics (open, high, low, close, change, volumes, trade count)."""
-    _known(mirror, market)
-    view = mirror.view(Channel(ChannelKind.STATS, market))
+    await reader.known(market)
+    view = await reader.view(Channel(ChannelKind.STATS, market))
     values = view.stats if isinstance(view, StatsView) else {}
     return StatsPublic(
         market=market,
@@ -182,10 +252,12 @@ async def stats(market: MarketPath, mirror: MirrorDep) -> StatsPublic:
 
 
 @router.get("/{market}/auction", responses=error_responses(404, 422, 500, 503))
-async def auction(market: MarketPath, mirror: MirrorDep, context: ContextDep) -> AuctionPublic:
+async def auction(market: MarketPath, reader: ReaderDep, context: ContextDep) -> AuctionPublic:
     """The market's mode and, in auction mode, the next clearing time. The indicative price
     and volume are null: the matcher does not publish them yet."""
-    _known(mirror, market)
+    await reader.known(market)
+    if not reader.live:
+        reader.response.headers[SOURCE_HEADER] = "postgres"
     settings = context.settings.market
     interval_ms: int | None = None
     next_ms: int | None = None

@@ -18,10 +18,9 @@ from solders.pubkey import Pubkey
 
 from gridtokenx.chain.client import ChainClientError
 from gridtokenx.chain.trading.accounts import Market
-from gridtokenx.gateway.audit import REASON_PATTERN, record_audit
+from gridtokenx.gateway.audit import REASON_PATTERN
 from gridtokenx.gateway.auth_service import Principal
 from gridtokenx.gateway.context import GatewayContext
-from gridtokenx.gateway.database import postgres_transaction
 from gridtokenx.gateway.deps import ContextDep, OperatorCaller
 from gridtokenx.gateway.energy_errors import RangeInvalidError
 from gridtokenx.gateway.errors import (
@@ -34,7 +33,6 @@ from gridtokenx.gateway.handlers import error_responses
 from gridtokenx.gateway.operator_analytics import analytics_csv, platform_analytics
 from gridtokenx.gateway.operator_audit_log import AuditQuery, audit_csv, audit_page
 from gridtokenx.gateway.operator_faucet import fund
-from gridtokenx.gateway.operator_health import pipeline_health
 from gridtokenx.gateway.operator_market import MarketParameters
 from gridtokenx.gateway.operator_schemas import (
     AuditEntry,
@@ -56,12 +54,13 @@ from gridtokenx.gateway.operator_schemas import (
     SimulatorStep,
     SimulatorWeather,
 )
-from gridtokenx.gateway.operator_simulator import SimulatorControl
+from gridtokenx.gateway.operator_simulator import ReasonedRequest, SimulatorControl
 from gridtokenx.gateway.operator_users import OperatorUsers, UserQuery, UserRecord
 from gridtokenx.gateway.operators import operator_wallets
 from gridtokenx.gateway.order_errors import ChainUnavailableError
 from gridtokenx.gateway.roles import Role
 from gridtokenx.gateway.schemas import BIGINT_MAX
+from gridtokenx.pipeline_health import pipeline_health
 from gridtokenx.simulator.api.models import FaultBody, FleetBody, RunStatusBody, WeatherBody
 
 router = APIRouter(
@@ -288,27 +287,18 @@ async def get_pipeline_health(
 # --- simulator ----------------------------------------------------------------------------
 
 
-async def _relay(
+async def _change(
     context: GatewayContext,
     caller: Principal,
-    *,
     action: str,
-    reason: str,
     method: str,
     path: str,
-    body: dict[str, Any] | None,
+    request: ReasonedRequest,
 ) -> Any:
-    async with postgres_transaction(context.engine) as connection:
-        answer = await SimulatorControl(context.settings.simulator).request(method, path, body)
-        await record_audit(
-            connection,
-            actor_user_id=caller.user_id,
-            action=f"simulator.{action}",
-            target="simulator",
-            reason=reason,
-            details={"request": body or {}, "path": path},
-        )
-    return answer
+    """Relay one simulator change and audit it (:meth:`SimulatorControl.change`)."""
+    return await SimulatorControl(context.settings.simulator).change(
+        context.engine, caller.user_id, action=action, method=method, path=path, request=request
+    )
 
 
 @router.get("/simulator", responses=error_responses(409))
@@ -324,15 +314,7 @@ async def control_simulator_run(
     action: Literal["start", "stop", "pause", "resume"],
     body: ReasonBody,
 ) -> RunStatusBody:
-    answer = await _relay(
-        context,
-        caller,
-        action=f"run.{action}",
-        reason=body.reason,
-        method="POST",
-        path=f"/run/{action}",
-        body=None,
-    )
+    answer = await _change(context, caller, f"run.{action}", "POST", f"/run/{action}", body)
     return RunStatusBody.model_validate(answer)
 
 
@@ -341,15 +323,7 @@ async def step_simulator(
     caller: OperatorCaller, context: ContextDep, body: SimulatorStep
 ) -> RunStatusBody:
     """Advance a stopped or paused run by ``ticks`` at once."""
-    answer = await _relay(
-        context,
-        caller,
-        action="run.step",
-        reason=body.reason,
-        method="POST",
-        path="/run/step",
-        body=body.model_dump(mode="json", exclude={"reason"}),
-    )
+    answer = await _change(context, caller, "run.step", "POST", "/run/step", body)
     return RunStatusBody.model_validate(answer)
 
 
@@ -357,15 +331,7 @@ async def step_simulator(
 async def set_simulator_speed(
     caller: OperatorCaller, context: ContextDep, body: SimulatorSpeed
 ) -> RunStatusBody:
-    answer = await _relay(
-        context,
-        caller,
-        action="speed",
-        reason=body.reason,
-        method="PUT",
-        path="/run/speed",
-        body=body.model_dump(mode="json", exclude={"reason"}),
-    )
+    answer = await _change(context, caller, "speed", "PUT", "/run/speed", body)
     return RunStatusBody.model_validate(answer)
 
 
@@ -374,16 +340,7 @@ async def set_simulator_fleet(
     caller: OperatorCaller, context: ContextDep, body: SimulatorFleet
 ) -> FleetBody:
     """Replace the fleet (size, kind mix, seed); the simulator refuses while a run is live."""
-    answer = await _relay(
-        context,
-        caller,
-        action="fleet",
-        reason=body.reason,
-        method="PUT",
-        path="/fleet",
-        body=body.model_dump(mode="json", exclude={"reason"}),
-    )
-    return FleetBody.model_validate(answer)
+    return FleetBody.model_validate(await _change(context, caller, "fleet", "PUT", "/fleet", body))
 
 
 @router.put("/simulator/weather", responses=error_responses(409))
@@ -391,15 +348,7 @@ async def set_simulator_weather(
     caller: OperatorCaller, context: ContextDep, body: SimulatorWeather
 ) -> WeatherBody:
     """Cloud cover from the run's current position on."""
-    answer = await _relay(
-        context,
-        caller,
-        action="weather",
-        reason=body.reason,
-        method="PUT",
-        path="/weather",
-        body=body.model_dump(mode="json", exclude={"reason"}),
-    )
+    answer = await _change(context, caller, "weather", "PUT", "/weather", body)
     return WeatherBody.model_validate(answer)
 
 
@@ -409,15 +358,7 @@ async def add_simulator_fault(
 ) -> FaultBody:
     """Inject a fault (the simulator's kinds) into chosen meters or a share of the fleet for
     ``ticks`` ticks."""
-    answer = await _relay(
-        context,
-        caller,
-        action="fault.added",
-        reason=body.reason,
-        method="POST",
-        path="/faults",
-        body=body.model_dump(mode="json", exclude={"reason"}),
-    )
+    answer = await _change(context, caller, "fault.added", "POST", "/faults", body)
     return FaultBody.model_validate(answer)
 
 
@@ -428,15 +369,8 @@ async def remove_simulator_fault(
     rule_id: Annotated[int, Path(ge=0, le=BIGINT_MAX)],
     reason: Annotated[str, Query(min_length=1, max_length=1_000, pattern=REASON_PATTERN)],
 ) -> Response:
-    await _relay(
-        context,
-        caller,
-        action="fault.removed",
-        reason=reason,
-        method="DELETE",
-        path=f"/faults/{rule_id}",
-        body=None,
-    )
+    request = ReasonBody(reason=reason)
+    await _change(context, caller, "fault.removed", "DELETE", f"/faults/{rule_id}", request)
     return Response(status_code=204)
 
 

@@ -113,6 +113,7 @@ async def my_orders(
             claimable_energy=r.claimable_energy,
             claimable_quote=r.claimable_quote,
             expiry_s=r.expiry_s,
+            time_in_force=r.time_in_force,  # type: ignore[arg-type]
             status=r.status,  # type: ignore[arg-type]
             placed_signature=r.placed_signature,
             placed_slot=r.placed_slot,

@@ -56,9 +56,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import time
 import uuid
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Final
@@ -88,6 +90,10 @@ async def _user_events_lifespan(app: FastAPI) -> AsyncIterator[None]:
     context: GatewayContext = app.state.context
     events = UserEvents(context.settings.redis)
     await events.start()
+    # The ~400,000 objects of a started worker (modules, app, routes) move to the permanent
+    # generation: a full collection scanned them all (~250 ms on one core) every few seconds
+    # under the WebSocket fan-out's allocation rate, stalling every socket for that long.
+    gc.freeze()
     app.state.user_events = events
     try:
         yield
@@ -110,19 +116,49 @@ def _error(code: str, message: str, channel: str | None = None) -> str:
 
 
 class Connection:
-    """One client's outbound queue; :meth:`deliver` never waits."""
+    """One client's outbound queue (at most ``queue_messages``); :meth:`deliver` never waits.
+
+    A plain deque and one wake-up future rather than an :class:`asyncio.Queue`: the fan-out
+    hands every update to every subscriber, so the per-message cost of the queue (its getter
+    bookkeeping and one task wake-up per message) was a large part of the worker's time. The
+    sender is woken once when its queue goes from empty to non-empty and then sends everything
+    queued, in order.
+    """
 
     def __init__(self, queue_messages: int) -> None:
-        self.queue: asyncio.Queue[str] = asyncio.Queue(queue_messages)
+        self.pending: deque[str] = deque()
+        self.limit = queue_messages
         self.slow = asyncio.Event()
+        self._wakeup: asyncio.Future[None] | None = None
+        self.delivered = 0
+        """Messages queued so far (the heartbeat's test for "no other traffic")."""
 
     def deliver(self, text: str) -> None:
         if self.slow.is_set():
             return
-        try:
-            self.queue.put_nowait(text)
-        except asyncio.QueueFull:
+        if len(self.pending) >= self.limit:
             self.slow.set()
+            return
+        self.pending.append(text)
+        self.delivered += 1
+        wakeup = self._wakeup
+        if wakeup is not None:
+            self._wakeup = None
+            if not wakeup.done():
+                wakeup.set_result(None)
+
+    async def wait(self) -> None:
+        """Until a message is queued. No timeout here: a timer per wake-up (51,000 a second
+        under the benchmark's load) filled the loop's timer heap with cancelled handles that
+        lived long enough to trigger a full garbage collection (~250 ms) every few seconds;
+        heartbeats come from :func:`_heartbeat` instead."""
+        if self.pending:
+            return
+        wakeup = self._wakeup = asyncio.get_running_loop().create_future()
+        try:
+            await wakeup
+        finally:
+            self._wakeup = None
 
 
 class Session:
@@ -272,18 +308,24 @@ class Session:
         self.private[channel.name] = meter
 
 
-async def _send(websocket: WebSocket, connection: Connection, heartbeat_s: float) -> None:
-    queue = connection.queue
+async def _send(websocket: WebSocket, connection: Connection) -> None:
+    pending = connection.pending
+    # The route's ASGI send itself: WebSocket.send_text/send add two frames and a state check
+    # per message, and the state is settled (accepted; this task is cancelled before close).
+    send = websocket._send
     while True:
-        if queue.empty():
-            try:
-                text = await asyncio.wait_for(queue.get(), heartbeat_s)
-            except TimeoutError:
-                text = _json({"type": "heartbeat", "time_ms": time.time_ns() // 1_000_000})
-        else:
-            # A backlog is sent without wait_for's task per message (the fan-out's main cost).
-            text = queue.get_nowait()
-        await websocket.send_text(text)
+        await connection.wait()
+        while pending:
+            await send({"type": "websocket.send", "text": pending.popleft()})
+
+
+async def _heartbeat(connection: Connection, heartbeat_s: float) -> None:
+    """A heartbeat after every ``heartbeat_s`` in which nothing else was queued."""
+    while True:
+        seen = connection.delivered
+        await asyncio.sleep(heartbeat_s)
+        if connection.delivered == seen:
+            connection.deliver(_json({"type": "heartbeat", "time_ms": time.time_ns() // 1_000_000}))
 
 
 async def _receive(websocket: WebSocket, session: Session) -> None:
@@ -318,9 +360,12 @@ async def market_socket(websocket: WebSocket) -> None:
     )
     receiver = asyncio.create_task(_receive(websocket, session))
     tasks = [
-        asyncio.create_task(_send(websocket, connection, settings.ws_heartbeat_interval_s)),
+        asyncio.create_task(_send(websocket, connection)),
+        asyncio.create_task(_heartbeat(connection, settings.ws_heartbeat_interval_s)),
         receiver,
         asyncio.create_task(connection.slow.wait()),
+        # Closed with 4001 once its session is revoked (gateway.feed.session_revocation).
+        asyncio.create_task(websocket.app.state.user_events.close_when_revoked(websocket, session)),
     ]
     reason = "cancelled"  # the server ended the handler (shutdown) before it saw why
     try:

@@ -19,4 +19,4 @@ class SettlementService(PlatformProcess):
     probe_metric = "gridtokenx_settlement_trades_received_total"
     reads_schema = True
     uses_chain = True
-    shared_settings = ("market.trades_topic",)
+    shared_settings = ("market.trades_topic", "market.releases_topic")

@@ -186,6 +186,15 @@ function sameBytes(left: Uint8Array, right: readonly number[]): boolean {
 }
 
 /**
+ * Args a program still accepts without, from instructions sent before the arg existed: when the
+ * data ends right where such an arg would start, it reads as the value the program assumes.
+ * Trading's `place_order` took no `time_in_force` before it existed (33 bytes of args: GTC).
+ */
+const OMITTABLE_TRAILING_ARGS: Readonly<Record<string, Readonly<Record<string, DecodedValue>>>> = {
+  "trading.place_order": { time_in_force: 0 },
+};
+
+/**
  * One instruction of `idl`'s program: `data` its bytes, `accounts` its account keys in order
  * with the message's writable and signer flags. Throws `IdlDecodeError` for an unknown
  * discriminator or data that does not fit the args (too short, or bytes left over).
@@ -203,7 +212,12 @@ export function decodeInstruction(
   }
   const reader = new Reader(data.subarray(8));
   const args: Record<string, DecodedValue> = {};
-  for (const arg of instruction.args) args[arg.name] = decodeValue(arg.type, reader, idl, arg.name);
+  const omittable = OMITTABLE_TRAILING_ARGS[`${idl.metadata.name}.${instruction.name}`] ?? {};
+  for (const arg of instruction.args) {
+    const fallback = omittable[arg.name];
+    args[arg.name] =
+      fallback !== undefined && reader.offset === reader.data.length ? fallback : decodeValue(arg.type, reader, idl, arg.name);
+  }
   if (reader.offset !== reader.data.length) {
     throw new IdlDecodeError(`${instruction.name}: ${reader.data.length - reader.offset} bytes left after its args`);
   }

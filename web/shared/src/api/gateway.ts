@@ -48,7 +48,12 @@ export type WithBigints<T> = T extends number
       ? { [Key in keyof T]: WithBigints<T[Key]> }
       : T;
 
-async function gatewayRequest(method: "GET" | "POST" | "PUT" | "DELETE", { baseUrl, path, body, accessToken }: GatewayRequest): Promise<string> {
+async function gatewayRequest(method: "GET" | "POST" | "PUT" | "DELETE", request: GatewayRequest): Promise<string> {
+  return (await gatewayResponse(method, request)).text();
+}
+
+/** The gateway's answer when it is a success; its error body as a `GatewayError` otherwise. */
+async function gatewayResponse(method: "GET" | "POST" | "PUT" | "DELETE", { baseUrl, path, body, accessToken }: GatewayRequest): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(`${baseUrl}${path}`, {
@@ -63,8 +68,8 @@ async function gatewayRequest(method: "GET" | "POST" | "PUT" | "DELETE", { baseU
   } catch (error) {
     throw new GatewayError(0, "gateway_unreachable", `The gateway at ${baseUrl} did not answer (${(error as Error).message}).`, {});
   }
-  const text = await response.text();
   if (!response.ok) {
+    const text = await response.text();
     let parsed: Partial<Schemas["ErrorBody"]> = {};
     try {
       parsed = JSON.parse(text) as Partial<Schemas["ErrorBody"]>;
@@ -78,7 +83,7 @@ async function gatewayRequest(method: "GET" | "POST" | "PUT" | "DELETE", { baseU
       parsed.details ?? {},
     );
   }
-  return text;
+  return response;
 }
 
 export async function gatewayPost<T>(request: GatewayRequest): Promise<T> {
@@ -94,6 +99,13 @@ export async function gatewaySend<T>(method: "PUT" | "DELETE" | "POST", request:
 /** A GET of a text document (the operator routes' CSV exports). */
 export function gatewayText(request: Omit<GatewayRequest, "body">): Promise<string> {
   return gatewayRequest("GET", request);
+}
+
+/** A GET of a file (a statement's CSV or PDF) with its `Content-Disposition` header: fetched
+ * with the access token in the Authorization header, never in the URL. */
+export async function gatewayBlob(request: Omit<GatewayRequest, "body">): Promise<{ readonly blob: Blob; readonly disposition: string | null }> {
+  const response = await gatewayResponse("GET", request);
+  return { blob: await response.blob(), disposition: response.headers.get("Content-Disposition") };
 }
 
 /** A GET whose JSON integers (base units, ids, times) come back as exact bigints. */

@@ -1157,6 +1157,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operator/meters/{meter_id}/key-rotation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit Key Rotation
+         * @description Relay the signed rotation (exactly the prepared one for this meter and key; 422
+         *     ``meter_key_transaction_mismatch`` otherwise), wait until it landed, then move the meter to
+         *     the new key, record the rotation (audited) and notify the owner. Readings signed with the
+         *     old key are refused from then on.
+         */
+        post: operations["submit_key_rotation_v1_operator_meters__meter_id__key_rotation_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/meters/{meter_id}/key-rotation/transaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prepare Key Rotation
+         * @description The unsigned ``rotate_device_key`` transaction for the caller's wallet, which must be
+         *     the Registry operator authority (403 ``not_registry_authority``). 404 ``meter_not_found``;
+         *     409 ``meter_not_on_chain``; 422 ``meter_key_invalid`` (not a key, or the current one).
+         */
+        post: operations["prepare_key_rotation_v1_operator_meters__meter_id__key_rotation_transaction_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/operator/meters/{meter_id}/key-rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Key Rotations
+         * @description The meter's device-key rotations, newest first.
+         */
+        get: operations["key_rotations_v1_operator_meters__meter_id__key_rotations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operator/pipeline/health": {
         parameters: {
             query?: never;
@@ -1941,6 +2006,11 @@ export interface components {
              */
             features_off?: string[];
             /**
+             * Features Reduced
+             * @description What keeps working with less until the unavailable services answer again (see routes/health.py for each name); empty when status is ok
+             */
+            features_reduced?: string[];
+            /**
              * Postgres
              * @enum {string}
              */
@@ -2009,6 +2079,66 @@ export interface components {
              * Format: uuid
              */
             meter_id: string;
+        };
+        /** KeyRotationPublic */
+        KeyRotationPublic: {
+            /** Actor User Id */
+            actor_user_id: string;
+            /** Meter Id */
+            meter_id: string;
+            /** New Device Pubkey */
+            new_device_pubkey: string;
+            /** Old Device Pubkey */
+            old_device_pubkey: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Rotated At
+             * Format: date-time
+             */
+            rotated_at: string;
+            /** Signature */
+            signature: string;
+            /** Slot */
+            slot: number | null;
+        };
+        /** KeyRotationRequest */
+        KeyRotationRequest: {
+            /**
+             * New Device Pubkey
+             * @description The meter's new Ed25519 device public key (base58)
+             */
+            new_device_pubkey: string;
+            /**
+             * Reason
+             * @description Recorded in the audit log
+             */
+            reason: string;
+        };
+        /** KeyRotationSubmit */
+        KeyRotationSubmit: {
+            /**
+             * New Device Pubkey
+             * @description The meter's new Ed25519 device public key (base58)
+             */
+            new_device_pubkey: string;
+            /**
+             * Reason
+             * @description Recorded in the audit log
+             */
+            reason: string;
+            /**
+             * Transaction
+             * @description The signed transaction (base64)
+             */
+            transaction: string;
+        };
+        /** KeyRotationsPublic */
+        KeyRotationsPublic: {
+            /** Count */
+            count: number;
+            /** Data */
+            data: components["schemas"]["KeyRotationPublic"][];
         };
         /**
          * KindMixBody
@@ -2511,6 +2641,12 @@ export interface components {
              */
             status: "open" | "filled" | "cancelled" | "closed";
             /**
+             * Time In Force
+             * @default gtc
+             * @enum {string}
+             */
+            time_in_force: "gtc" | "ioc" | "post_only";
+            /**
              * Updated At
              * Format: date-time
              */
@@ -2582,6 +2718,13 @@ export interface components {
              * @enum {string}
              */
             side: "buy" | "sell";
+            /**
+             * Time In Force
+             * @description gtc: rests until filled, cancelled or expired; ioc: what does not fill at once is cancelled and its escrow returned; post_only: cancelled (escrow returned) instead of taking liquidity
+             * @default gtc
+             * @enum {string}
+             */
+            time_in_force: "gtc" | "ioc" | "post_only";
         };
         /** PlatformAnalytics */
         PlatformAnalytics: {
@@ -2638,6 +2781,19 @@ export interface components {
         PreferencesUpdate: {
             /** Preferences */
             preferences: components["schemas"]["PreferenceUpdate"][];
+        };
+        /** PreparedKeyRotation */
+        PreparedKeyRotation: {
+            /** Authority */
+            authority: string;
+            /** Last Valid Block Height */
+            last_valid_block_height: number;
+            /** Meter Address */
+            meter_address: string;
+            /** Meter Id */
+            meter_id: string;
+            /** Transaction */
+            transaction: string;
         };
         /**
          * PreparedStep
@@ -7800,6 +7956,254 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    submit_key_rotation_v1_operator_meters__meter_id__key_rotation_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meter's id */
+                meter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyRotationSubmit"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyRotationPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    prepare_key_rotation_v1_operator_meters__meter_id__key_rotation_transaction_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meter's id */
+                meter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeyRotationRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreparedKeyRotation"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    key_rotations_v1_operator_meters__meter_id__key_rotations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The meter's id */
+                meter_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyRotationsPublic"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,13 +12,27 @@ const WalletButton = dynamic(() => import("./Wallet/WalletButton").then((module)
   loading: () => <span aria-hidden="true" className="inline-block h-8 w-32" />,
 });
 
+// Needs the gateway session (the wallet chunk): loaded after the first load, nothing until then.
+const NotificationBell = dynamic(() => import("./Notifications/NotificationBell").then((module) => module.NotificationBell), { ssr: false });
+
 export interface NavLink {
   readonly href: string;
   readonly label: string;
 }
 
 /** Header with navigation, the cluster switch and the wallet button; the page below. */
-export function AppShell({ title, links, children }: { readonly title: string; readonly links: readonly NavLink[]; readonly children: ReactNode }) {
+export function AppShell({
+  title,
+  links,
+  notificationsHref,
+  children,
+}: {
+  readonly title: string;
+  readonly links: readonly NavLink[];
+  /** The notifications page: a bell with the unread count links there (signed-in only). */
+  readonly notificationsHref?: string;
+  readonly children: ReactNode;
+}) {
   return (
     <div className="min-h-screen bg-slate-50 text-slate-900 dark:bg-slate-950 dark:text-slate-100">
       <header className="flex flex-wrap items-center gap-4 border-b border-slate-200 bg-white px-4 py-3 dark:border-slate-800 dark:bg-slate-900">
@@ -31,6 +45,7 @@ export function AppShell({ title, links, children }: { readonly title: string; r
           ))}
         </nav>
         <div className="ml-auto flex flex-wrap items-center gap-4">
+          {notificationsHref ? <NotificationBell href={notificationsHref} /> : null}
           <ClusterSwitch />
           <WalletButton />
         </div>

@@ -40,6 +40,33 @@ export const ENERGY_RANGES: Readonly<Record<EnergyRange, { readonly spanMs: numb
   month: { spanMs: 30 * 24 * 3_600_000, resolutionS: 86_400 },
 };
 
+/** One 15-minute interval of the gateway's intervals route: the energy exported and imported in
+ * it (Wh, already differenced by the gateway against the interval before). */
+export interface IntervalEnergy {
+  readonly startMs: number;
+  readonly exportWh: bigint;
+  readonly importWh: bigint;
+}
+
+/**
+ * Intervals summed into buckets of `bucketS` seconds aligned to the UNIX epoch (UTC), in time
+ * order; a bucket's `timeMs` is its end, as `energyPerPeriod` gives it. Exact: bigint sums.
+ */
+export function intervalsPerPeriod(intervals: readonly IntervalEnergy[], bucketS: number): EnergyPeriod[] {
+  if (!Number.isInteger(bucketS) || bucketS <= 0) throw new RangeError(`bucketS must be a positive integer, got ${bucketS}`);
+  const bucketMs = bucketS * 1_000;
+  const sums = new Map<number, { producedWh: bigint; consumedWh: bigint }>();
+  for (const interval of intervals) {
+    const end = Math.floor(interval.startMs / bucketMs) * bucketMs + bucketMs;
+    const sum = sums.get(end) ?? { producedWh: 0n, consumedWh: 0n };
+    sums.set(end, {
+      producedWh: sum.producedWh + (interval.exportWh > 0n ? interval.exportWh : 0n),
+      consumedWh: sum.consumedWh + (interval.importWh > 0n ? interval.importWh : 0n),
+    });
+  }
+  return [...sums.entries()].sort(([left], [right]) => left - right).map(([timeMs, sum]) => ({ timeMs, ...sum }));
+}
+
 export function totals(periods: readonly EnergyPeriod[]): { readonly producedWh: bigint; readonly consumedWh: bigint } {
   return periods.reduce(
     (sum, period) => ({ producedWh: sum.producedWh + period.producedWh, consumedWh: sum.consumedWh + period.consumedWh }),

@@ -8,10 +8,12 @@ import { useRuntimeConfig } from "./RuntimeConfigContext";
 
 const FeedContext = createContext<MarketFeedClient | null>(null);
 
-/** One `/v1/ws` connection for the views below it, opened on mount, closed on unmount. */
-export function MarketFeedProvider({ children }: { readonly children: ReactNode }) {
+/** One `/v1/ws` connection for the views below it, opened on mount, closed on unmount;
+ * `accessToken` (the gateway session's, kept current) opens the private channels. */
+export function MarketFeedProvider({ children, accessToken = null }: { readonly children: ReactNode; readonly accessToken?: string | null }) {
   const { gatewayUrl } = useRuntimeConfig();
   const [client] = useState(() => new MarketFeedClient(feedUrl(gatewayUrl)));
+  useEffect(() => client.authenticate(accessToken), [client, accessToken]);
   useEffect(() => {
     client.start();
     return () => client.stop();

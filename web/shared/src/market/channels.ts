@@ -22,10 +22,11 @@ export const channelName = {
   candles: (market: string, interval: CandleInterval) => `candles:${market}:${interval}`,
 };
 
-/** How a channel's snapshot becomes state and an update changes it. */
+/** How a channel's snapshot becomes state and an update changes it (`kind`: the `user`
+ * channel's kind of change; the market channels have none). */
 export interface Fold<D> {
   load(data: unknown): D;
-  apply(state: D, data: unknown): D;
+  apply(state: D, data: unknown, kind?: string): D;
 }
 
 export interface Level {

@@ -76,7 +76,7 @@ export class MarketFeedClient {
     this.tickTimer = this.reconnectTimer = null;
     const socket = this.socket;
     this.socket = null;
-    this.state = { ...INITIAL_STATE, channels: this.state.channels };
+    this.state = { ...INITIAL_STATE, channels: this.state.channels, token: this.state.token };
     socket?.close();
   }
 
@@ -86,6 +86,11 @@ export class MarketFeedClient {
 
   unsubscribe(channel: string): void {
     this.dispatch({ type: "unsubscribe", channel });
+  }
+
+  /** The access token for the private channels (sent now and on every reconnect); null: none. */
+  authenticate(token: string | null): void {
+    this.dispatch({ type: "authenticate", token });
   }
 
   private dispatch(event: FeedEvent): void {

@@ -10,6 +10,12 @@
  * know yet (`market_not_found`: no trade or order on the market so far) is asked for again every
  * `absentRetryMs`.
  *
+ * Private channels (`user`, `meter:<id>`) need the account's access token: the state holds it
+ * (`authenticate`), and every connection sends `{"op": "auth"}` before its subscriptions; a new
+ * token is sent at once and the private channels are subscribed again (the server answers a
+ * fresh snapshot). A private channel the server refused (`unauthenticated`, no token yet) or
+ * dropped (`unsubscribed` after the token expired) waits, not live, for the next token.
+ *
  * Per connection: a close schedules a reconnect after an exponential backoff with jitter
  * (`backoffDelayMs`); every channel keeps its last data but is not live until its new snapshot.
  * No message at all (the server sends a heartbeat when idle) for `silentAfterMs` means a dead
@@ -67,6 +73,8 @@ export interface FeedState {
   readonly reconnects: number;
   readonly channels: ReadonlyMap<string, ChannelState>;
   readonly lastError: string | null;
+  /** The access token sent in `auth` on each connection (null: public channels only). */
+  readonly token: string | null;
 }
 
 export const INITIAL_STATE: FeedState = {
@@ -76,15 +84,27 @@ export const INITIAL_STATE: FeedState = {
   reconnects: 0,
   channels: new Map(),
   lastError: null,
+  token: null,
 };
 
 export type ServerMessage =
   | { readonly type: "snapshot"; readonly channel: string; readonly sequence: bigint; readonly data: unknown }
-  | { readonly type: "update"; readonly channel: string; readonly previous: bigint; readonly sequence: bigint; readonly data: unknown }
+  | {
+      readonly type: "update";
+      readonly channel: string;
+      readonly previous: bigint;
+      readonly sequence: bigint;
+      readonly data: unknown;
+      /** What changed, on the `user` channel (`order`, `fill`, `settlement`, `mint`, `notification`). */
+      readonly kind?: string;
+    }
   | { readonly type: "error"; readonly code: string; readonly message: string; readonly channel?: string }
-  | { readonly type: "heartbeat" | "pong" | "unsubscribed"; readonly channel?: string };
+  | { readonly type: "heartbeat" | "pong" | "unsubscribed" | "authenticated"; readonly channel?: string };
 
-export type ClientMessage = { readonly op: "subscribe" | "unsubscribe" | "resync"; readonly channel: string } | { readonly op: "ping" };
+export type ClientMessage =
+  | { readonly op: "subscribe" | "unsubscribe" | "resync"; readonly channel: string }
+  | { readonly op: "ping" }
+  | { readonly op: "auth"; readonly token: string };
 
 export type FeedEvent =
   | { readonly type: "connect"; readonly nowMs: number }
@@ -93,7 +113,8 @@ export type FeedEvent =
   | { readonly type: "close"; readonly nowMs: number }
   | { readonly type: "tick"; readonly nowMs: number }
   | { readonly type: "subscribe"; readonly channel: string; readonly fold: Fold<unknown> }
-  | { readonly type: "unsubscribe"; readonly channel: string };
+  | { readonly type: "unsubscribe"; readonly channel: string }
+  | { readonly type: "authenticate"; readonly token: string | null };
 
 export type Effect =
   | { readonly type: "open" }
@@ -132,16 +153,31 @@ function send(message: ClientMessage): Effect {
   return { type: "send", message };
 }
 
+/** Channels only an authenticated connection may hold. */
+export function isPrivateChannel(channel: string): boolean {
+  return channel === "user" || channel.startsWith("meter:");
+}
+
+const AUTH_REFUSED = new Set(["unauthenticated", "token_expired", "token_invalid", "session_revoked"]);
+
+/** A private channel put back to wait for a (new) token. */
+function awaitingToken(state: FeedState, channel: ChannelState | undefined): FeedState {
+  return channel && isPrivateChannel(channel.name) ? withChannel(state, { ...channel, phase: "subscribing" }) : state;
+}
+
 function onMessage(state: FeedState, message: ServerMessage, nowMs: number): Step {
   // Any message proves the connection works: the next failure starts the backoff afresh.
   state = { ...state, lastMessageMs: nowMs, attempt: 0 };
-  if (message.type !== "snapshot" && message.type !== "update" && message.type !== "error") return { state, effects: [] };
   const channel = message.channel === undefined ? undefined : state.channels.get(message.channel);
+  // Unasked (an unsubscribe removes the channel first): the server dropped a private channel.
+  if (message.type === "unsubscribed") return { state: awaitingToken(state, channel), effects: [] };
+  if (message.type !== "snapshot" && message.type !== "update" && message.type !== "error") return { state, effects: [] };
   if (message.type === "error") {
     state = { ...state, lastError: `${message.code}: ${message.message}` };
     if (channel && message.code === "market_not_found") {
       return { state: withChannel(state, { ...channel, phase: "absent", absentSinceMs: nowMs }), effects: [] };
     }
+    if (AUTH_REFUSED.has(message.code)) return { state: awaitingToken(state, channel), effects: [] };
     return { state, effects: [] };
   }
   if (!channel) return { state, effects: [] }; // unsubscribed meanwhile
@@ -161,7 +197,7 @@ function onMessage(state: FeedState, message: ServerMessage, nowMs: number): Ste
       };
     case "apply":
       return {
-        state: withChannel(state, { ...channel, sequence: message.sequence, data: channel.fold.apply(channel.data, message.data) }),
+        state: withChannel(state, { ...channel, sequence: message.sequence, data: channel.fold.apply(channel.data, message.data, message.kind) }),
         effects: [],
       };
   }
@@ -182,8 +218,25 @@ export function step(state: FeedState, event: FeedEvent, timing: FeedTiming): St
     case "connect":
       if (state.connection === "open" || state.connection === "connecting") return { state, effects: [] };
       return { state: { ...state, connection: "connecting" }, effects: [{ type: "open" }] };
-    case "open":
-      return resubscribeAll({ ...state, connection: "open", lastMessageMs: event.nowMs });
+    case "open": {
+      const resubscribed = resubscribeAll({ ...state, connection: "open", lastMessageMs: event.nowMs });
+      // The server handles a connection's messages in order: auth before the private channels.
+      const auth: Effect[] = state.token === null ? [] : [send({ op: "auth", token: state.token })];
+      return { state: resubscribed.state, effects: [...auth, ...resubscribed.effects] };
+    }
+    case "authenticate": {
+      if (event.token === state.token) return { state, effects: [] };
+      let next: FeedState = { ...state, token: event.token };
+      if (state.connection !== "open" || event.token === null) return { state: next, effects: [] };
+      const effects: Effect[] = [send({ op: "auth", token: event.token })];
+      for (const channel of state.channels.values()) {
+        if (!isPrivateChannel(channel.name)) continue;
+        // Subscribing again answers a fresh snapshot for the (possibly other) account.
+        next = withChannel(next, { ...channel, phase: "subscribing" });
+        effects.push(send({ op: "subscribe", channel: channel.name }));
+      }
+      return { state: next, effects };
+    }
     case "message":
       return onMessage(state, event.message, event.nowMs);
     case "close": {
@@ -258,7 +311,14 @@ export function asServerMessage(value: unknown): ServerMessage | null {
         : null;
     case "update":
       return typeof message.channel === "string" && typeof message.sequence === "bigint" && typeof message.previous === "bigint"
-        ? { type: "update", channel: message.channel, previous: message.previous, sequence: message.sequence, data: message.data }
+        ? {
+            type: "update",
+            channel: message.channel,
+            previous: message.previous,
+            sequence: message.sequence,
+            data: message.data,
+            ...(typeof message.kind === "string" ? { kind: message.kind } : {}),
+          }
         : null;
     case "error":
       return {
@@ -269,8 +329,10 @@ export function asServerMessage(value: unknown): ServerMessage | null {
       };
     case "heartbeat":
     case "pong":
-    case "unsubscribed":
+    case "authenticated":
       return { type: message.type };
+    case "unsubscribed":
+      return { type: "unsubscribed", ...(typeof message.channel === "string" ? { channel: message.channel } : {}) };
     default:
       return null;
   }

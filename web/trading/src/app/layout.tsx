@@ -16,6 +16,7 @@ const LINKS = [
   { href: "/", label: "Trading" },
   { href: "/energy", label: "Energy" },
   { href: "/map", label: "Grid map" },
+  { href: "/portfolio", label: "Portfolio" },
 ];
 
 export default function RootLayout({ children }: { readonly children: ReactNode }) {
@@ -23,7 +24,7 @@ export default function RootLayout({ children }: { readonly children: ReactNode 
     <html lang="en">
       <body>
         <Providers>
-          <AppShell title="GridTokenX" links={LINKS}>
+          <AppShell title="GridTokenX" links={LINKS} notificationsHref="/notifications">
             {children}
           </AppShell>
         </Providers>

@@ -13,6 +13,8 @@ import {
   parseBaseUnits,
 } from "@gridtokenx/shared/format/units";
 import { useBalances } from "@gridtokenx/shared/hooks/useBalances";
+import { TIME_IN_FORCE_LABELS, type TimeInForce } from "@gridtokenx/shared/chain/order";
+import { readPrefill } from "@gridtokenx/shared/map/orderPrefill";
 import { useState } from "react";
 
 import { TransactionOutcome, type Outcome } from "./TransactionOutcome";
@@ -23,7 +25,14 @@ interface Draft {
   readonly side: Side;
   readonly price: bigint;
   readonly quantity: bigint;
+  readonly timeInForce: TimeInForce;
 }
+
+const TIME_IN_FORCE_CHOICES: readonly { value: TimeInForce; label: string; help: string }[] = [
+  { value: "gtc", label: "GTC", help: "rests in the book until it fills, you cancel it or it expires" },
+  { value: "ioc", label: "IOC", help: "fills what it can at once; the rest is cancelled and its escrow returned" },
+  { value: "post_only", label: "Post-only", help: "only rests as a maker; if it would trade at once it is cancelled and its escrow returned" },
+];
 
 function parseField(text: string, what: string): bigint | string {
   if (!text.trim()) return `Enter a ${what.toLowerCase()}.`;
@@ -36,9 +45,9 @@ function parseField(text: string, what: string): bigint | string {
 }
 
 /**
- * A limit order, good till cancelled (the only kind the chain's market takes): side, price in
- * USDC per kWh and quantity in kWh, parsed to base units; a review step shows what the order
- * locks before the wallet is asked to sign.
+ * A limit order: side, time in force (GTC, IOC or post-only: stored in the on-chain order and
+ * applied by the matcher), price in USDC per kWh and quantity in kWh, parsed to base units; a
+ * review step shows the time in force and what the order locks before the wallet signs.
  */
 export function OrderForm({
   addresses,
@@ -48,9 +57,14 @@ export function OrderForm({
   readonly place: (draft: Draft) => Promise<Schemas["SubmitResponse"]>;
 }) {
   const balances = useBalances(addresses);
-  const [side, setSide] = useState<Side>("sell");
+  // A zone on the grid map links here with ?zone=&side=&quantity= (map/orderPrefill.ts), read
+  // once (the form renders in the browser only: it needs the runtime configuration).
+  const [prefill] = useState(() => (typeof window === "undefined" ? null : readPrefill(window.location.search)));
+  const prefillZone = prefill?.zone ?? null;
+  const [side, setSide] = useState<Side>(prefill?.side ?? "sell");
+  const [timeInForce, setTimeInForce] = useState<TimeInForce>("gtc");
   const [priceText, setPriceText] = useState("");
-  const [quantityText, setQuantityText] = useState("");
+  const [quantityText, setQuantityText] = useState(prefill?.quantityKwh ?? "");
   const [review, setReview] = useState<Draft | null>(null);
   const [outcome, setOutcome] = useState<Outcome>({ state: "idle" });
 
@@ -77,8 +91,16 @@ export function OrderForm({
     return (
       <Card title="Review order" testId="order-review">
         <p className="text-sm">
-          Limit {review.side} of {formatBaseUnits(review.quantity, TOKEN_DECIMALS)} kWh at {formatPricePerKwh(review.price)}, good till cancelled.
-          It locks <span data-testid="review-escrow">{locks}</span> in the market until it fills or you cancel it.
+          Limit {review.side} of {formatBaseUnits(review.quantity, TOKEN_DECIMALS)} kWh at {formatPricePerKwh(review.price)},{" "}
+          <span data-testid="review-time-in-force" data-value={review.timeInForce}>
+            {TIME_IN_FORCE_LABELS[review.timeInForce].toLowerCase()}
+          </span>
+          . It locks <span data-testid="review-escrow">{locks}</span> in the market
+          {review.timeInForce === "gtc"
+            ? " until it fills or you cancel it."
+            : review.timeInForce === "ioc"
+              ? "; what does not fill at once is cancelled and returned to you."
+              : "; if it would trade at once, it is cancelled and returned to you."}
         </p>
         <div className="mt-3 flex gap-2">
           <button
@@ -99,17 +121,22 @@ export function OrderForm({
   }
 
   return (
-    <Card title="Place a limit order (good till cancelled)" testId="order-form">
+    <Card title="Place a limit order" testId="order-form">
       <form
         className="grid gap-2 text-sm"
         onSubmit={(event) => {
           event.preventDefault();
           if (typeof price === "bigint" && typeof quantity === "bigint") {
             setOutcome({ state: "idle" });
-            setReview({ side, price, quantity });
+            setReview({ side, price, quantity, timeInForce });
           }
         }}
       >
+        {prefillZone !== null ? (
+          <p className="text-xs text-slate-500" data-testid="order-prefill" data-zone={prefillZone}>
+            Suggested from zone {prefillZone} on the grid map (one order book for every zone).
+          </p>
+        ) : null}
         <fieldset className="flex gap-4">
           <legend className="sr-only">Side</legend>
           {(["buy", "sell"] as const).map((choice) => (
@@ -118,6 +145,27 @@ export function OrderForm({
               {choice === "buy" ? "Buy" : "Sell"}
             </label>
           ))}
+        </fieldset>
+        <fieldset className="grid gap-1" data-testid="order-time-in-force">
+          <legend className="mb-1">Time in force</legend>
+          <div className="flex flex-wrap gap-4">
+            {TIME_IN_FORCE_CHOICES.map((choice) => (
+              <label key={choice.value} className="flex items-center gap-1" title={TIME_IN_FORCE_LABELS[choice.value]}>
+                <input
+                  type="radio"
+                  name="time-in-force"
+                  value={choice.value}
+                  checked={timeInForce === choice.value}
+                  onChange={() => setTimeInForce(choice.value)}
+                  aria-describedby="order-time-in-force-help"
+                />
+                {choice.label}
+              </label>
+            ))}
+          </div>
+          <p id="order-time-in-force-help" className="text-xs text-slate-500">
+            {TIME_IN_FORCE_LABELS[timeInForce]}: {TIME_IN_FORCE_CHOICES.find((choice) => choice.value === timeInForce)?.help}.
+          </p>
         </fieldset>
         <label className="grid gap-1">
           Price (USDC per kWh)

@@ -36,8 +36,14 @@ export function WalletPanels() {
       {addresses && gateway.session ? (
         <OrderForm
           addresses={addresses}
-          place={({ side, price, quantity }) =>
-            transact("/v1/orders/prepare", { side, price_per_kwh: price, quantity, expiry_s: 0 })
+          place={({ side, price, quantity, timeInForce }) =>
+            transact("/v1/orders/prepare", {
+              side,
+              price_per_kwh: price,
+              quantity,
+              expiry_s: 0,
+              time_in_force: timeInForce,
+            })
           }
         />
       ) : null}

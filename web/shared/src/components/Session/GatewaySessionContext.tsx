@@ -154,3 +154,9 @@ export function useGatewaySession(): GatewaySessionState {
   if (!state) throw new Error("useGatewaySession outside GatewaySessionProvider");
   return state;
 }
+
+/** The session state, or null outside a GatewaySessionProvider (shared chrome such as the
+ * notification bell, which some pages render without one). */
+export function useOptionalGatewaySession(): GatewaySessionState | null {
+  return useContext(SessionContext);
+}

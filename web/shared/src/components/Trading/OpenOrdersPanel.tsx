@@ -2,7 +2,7 @@
 import { useWallet } from "@solana/wallet-adapter-react";
 import type { ReactNode } from "react";
 
-import type { OrderAccount } from "../../chain/order";
+import { TIME_IN_FORCE_LABELS, type OrderAccount } from "../../chain/order";
 import type { ChainAddresses } from "../../config/runtime";
 import { formatGxt, formatPricePerKwh } from "../../format/units";
 import { useOpenOrders } from "../../hooks/useOpenOrders";
@@ -47,7 +47,14 @@ export function OpenOrdersPanel({
         <tbody className="font-mono tabular-nums">
           {orders.data.map((order) => (
             <tr key={order.address} data-testid="order-row" data-order-id={order.orderId.toString()}>
-              <td className={order.side === "buy" ? "text-emerald-600" : "text-rose-600"}>{order.side}</td>
+              <td className={order.side === "buy" ? "text-emerald-600" : "text-rose-600"}>
+                {order.side}
+                {order.timeInForce !== "gtc" ? (
+                  <span className="ml-1 text-xs text-slate-500" data-testid="order-time-in-force" title={TIME_IN_FORCE_LABELS[order.timeInForce]}>
+                    {order.timeInForce === "ioc" ? "IOC" : "post-only"}
+                  </span>
+                ) : null}
+              </td>
               <td>{formatPricePerKwh(order.price)}</td>
               <td>{formatGxt(order.quantity)}</td>
               <td>{formatGxt(order.filled)}</td>
