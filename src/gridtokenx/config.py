@@ -144,6 +144,10 @@ class TelemetrySettings(BaseModel):
     max_clock_skew_ms: int = Field(default=5 * 60 * 1000, ge=0)
     retry_initial_ms: int = Field(default=200, ge=1)
     retry_max_ms: int = Field(default=10_000, ge=1)
+    meter_refresh_ms: int = Field(default=5_000, ge=100)
+    """How often the meters' profiles (device key, power limits, status) are read again, so an
+    operator's key rotation or deactivation applies without a restart. A batch with bad
+    signatures also reads those meters' keys again at once before it is judged."""
     metrics_host: str = LOOPBACK
     metrics_port: int = 9101
     """Prometheus metrics of the ingestion service (also its health check)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -24,8 +25,13 @@ from gridtokenx.chain.bootstrap import (
     run_bootstrap,
 )
 from gridtokenx.chain.client import ChainClient
-from gridtokenx.chain.deploy.loader_v3 import LOADER_V3_ID
+from gridtokenx.chain.deploy.loader_v3 import (
+    LOADER_V3_ID,
+    PROGRAMDATA_METADATA_LEN,
+    programdata_address,
+)
 from gridtokenx.chain.keys import read_keypair
+from gridtokenx.chain.node.genesis_programs import CHECKOUT_PROGRAM_DIR
 from gridtokenx.chain.program_ids import REGISTRY, TRADING, local_program_id
 from gridtokenx.chain.registry.accounts import RegistryConfig
 from gridtokenx.chain.registry.pda import mint_authority_address
@@ -167,6 +173,42 @@ def test_stack_provisioning_says_how_to_build_missing_programs(tmp_path: Path) -
                 return await client.rpc.get_account_info(local_program_id(REGISTRY))
 
         assert asyncio.run(registry_account()) is None
+
+
+def test_a_new_build_upgrades_the_local_nodes_program_in_place(tmp_path: Path) -> None:
+    programs = tmp_path / "programs"
+    programs.mkdir()
+    for built in CHECKOUT_PROGRAM_DIR.glob("*.so"):
+        shutil.copy(built, programs / built.name)
+    with running_node(tmp_path / "chain") as node:
+        settings = client_settings(node, tmp_path, program_dir=programs)
+        ChainNodeService(settings).provision()
+        addresses = load_addresses(settings.chain_addresses_file)
+        # Another valid program's bytes stand for a new build of the trading program.
+        new_build = (programs / "registry.so").read_bytes()
+        (programs / "trading.so").write_bytes(new_build)
+
+        report = asyncio.run(run_bootstrap(settings, BootstrapOptions()))
+        assert report.actions == [
+            f"upgraded the trading program at {addresses.trading_program} to "
+            f"{programs / 'trading.so'}"
+        ]
+        assert report.warnings == []
+        assert report.addresses == addresses
+
+        async def deployed_bytes() -> bytes:
+            async with ChainClient.from_settings(settings.chain) as client:
+                account = await client.rpc.get_account_info(
+                    programdata_address(addresses.trading_program)
+                )
+            assert account is not None
+            return account.data[PROGRAMDATA_METADATA_LEN:]
+
+        deployed = asyncio.run(deployed_bytes())
+        assert deployed[: len(new_build)] == new_build
+        assert not any(deployed[len(new_build) :])
+        again = asyncio.run(run_bootstrap(settings, BootstrapOptions()))
+        assert (again.actions, again.warnings) == ([], [])
 
 
 def test_pubsub_url_follows_the_solana_cli_convention() -> None:

@@ -10,7 +10,6 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,17 +20,10 @@ from gridtokenx.telemetry.dead_letter import DeadLetterPublisher
 from gridtokenx.telemetry.influx_writer import InfluxWriter
 from gridtokenx.telemetry.ingest import IngestionService
 from gridtokenx.telemetry.repository import TelemetryRepository
-from tests.telemetry.pipeline import Pipeline, private_pipeline
+from tests.telemetry.pipeline import Pipeline, private_pipeline, wait_for
 from tests.utils.ports import free_port
 
 pytestmark = pytest.mark.integration
-
-
-def _wait_for(condition: Callable[[], bool], timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.05)
 
 
 def _applied(repository: TelemetryRepository, pipeline: Pipeline) -> int:
@@ -82,7 +74,7 @@ def test_ingestion_survives_a_store_outage(running_stack: Settings, store: str) 
                     for meter in meters:
                         pipeline.publish(meter, meter.next_reading(10, 1, minutes=1))
                 pipeline.producer.flush()
-                _wait_for(lambda: _applied(monitor, pipeline) == 100)
+                wait_for(lambda: _applied(monitor, pipeline) == 100)
 
                 manager.down([store])
                 for _ in range(20):
@@ -91,7 +83,7 @@ def test_ingestion_survives_a_store_outage(running_stack: Settings, store: str) 
                 pipeline.producer.flush()
                 time.sleep(2.0)
                 manager.up([store])
-                _wait_for(lambda: _applied(monitor, pipeline) == 200)
+                wait_for(lambda: _applied(monitor, pipeline) == 200)
             finally:
                 service.stop()
                 worker.join(timeout=30)

@@ -10,15 +10,17 @@ from solders.keypair import Keypair
 from gridtokenx.core.ids import MeterId
 from gridtokenx.telemetry.envelope import encode_envelope
 from gridtokenx.telemetry.reading import READING_DOMAIN_TAG, ReadingMessage, encode_reading
-from gridtokenx.telemetry.signatures import verify_each
+from gridtokenx.telemetry.signatures import SlotVerifier, verify_each
 from gridtokenx.telemetry.validation import (
     Accepted,
     Duplicate,
     MeterProfile,
+    MeterTable,
     Rejected,
     RejectReason,
     ValidationPolicy,
     Watermark,
+    validate_batch,
     validate_records,
 )
 
@@ -280,3 +282,32 @@ def test_a_record_without_key_or_with_a_short_key_is_a_key_mismatch() -> None:
         RejectReason.KEY_MISMATCH.value,
         "accepted",
     ]
+
+
+def test_updated_profiles_keep_the_watermarks_and_name_the_rekeyed_meters() -> None:
+    fleet = Fleet(count=2)
+    rekeyed, kept = fleet.meters
+    table = MeterTable()
+    table.add(fleet.profiles, fleet.watermarks)
+    key, value = fleet.record(rekeyed, 100, 0, NOW_MS - 60_000)
+    table.advance(validate_batch([key], [value], table, ValidationPolicy(NOW_MS), SlotVerifier()))
+    new_device = Keypair()
+    stranger = uuid.uuid4()
+    changed = table.update_profiles(
+        {
+            rekeyed: MeterProfile(bytes(new_device.pubkey()), 5_000, 6_000, False),
+            kept: fleet.profiles[kept],
+            stranger: MeterProfile(bytes(Keypair().pubkey()), 1, 1, True),
+        }
+    )
+    assert changed == [rekeyed]
+    assert stranger.bytes not in table.slot_of
+    slot = table.slot_of[rekeyed.bytes]
+    assert table.public_keys[slot * 32 : slot * 32 + 32] == bytes(new_device.pubkey())
+    assert (table.max_export_w[slot], table.max_import_w[slot], table.active[slot]) == (
+        5_000,
+        6_000,
+        False,
+    )
+    assert table.watermark(rekeyed) == Watermark(NOW_MS - 60_000, 100, 0)
+    assert table.watermark(kept) == fleet.watermarks[kept]

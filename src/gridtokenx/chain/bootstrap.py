@@ -9,6 +9,8 @@ needs a funded ``--keypair``, the quote mint (devnet's USDC) and program keypair
 
 from __future__ import annotations
 
+import asyncio
+import struct
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -27,7 +29,7 @@ from gridtokenx.chain.deploy.loader_v3 import (
     PROGRAMDATA_METADATA_LEN,
     programdata_address,
 )
-from gridtokenx.chain.deploy.rpc import deploy_program_over_rpc
+from gridtokenx.chain.deploy.rpc import deploy_program_over_rpc, upgrade_program_over_rpc
 from gridtokenx.chain.keys import (
     FAUCET_KEY,
     MATCHER_KEY,
@@ -65,6 +67,11 @@ MIN_DEPLOYER_LAMPORTS = 3 * LAMPORTS_PER_SOL
 """Enough for both programs' rent (with upgrade room), their buffers and the accounts."""
 UPGRADE_ROOM = 2
 """Programs get twice their size as max_data_len so that later builds can be upgraded into."""
+_SLOT_OFFSET = 4
+"""Where ProgramData's slot of the last deployment starts (after the tag)."""
+_SLOT_POLL_S = 0.1
+_AUTHORITY_OFFSET = _SLOT_OFFSET + 8
+"""Where ProgramData's ``Option<Pubkey>`` upgrade authority starts (after the tag and slot)."""
 AccountT = TypeVar("AccountT", RegistryConfig, Market)
 
 
@@ -90,6 +97,9 @@ class BootstrapOptions:
     quote_mint: Pubkey | None = None
     fee_bps: int | None = None
     addresses_file: Path | None = None
+    upgrade_programs: bool = False
+    """Upgrade a deployed program whose bytes differ from the build (always on the local node;
+    elsewhere only when asked: it changes the code everyone on that cluster runs)."""
 
 
 @dataclass
@@ -122,7 +132,9 @@ async def run_bootstrap(settings: Settings, options: BootstrapOptions) -> Bootst
         signers = _signers(settings, options, local, client.rpc.url)
         registry, trading = signers.registry_program.pubkey(), signers.trading_program.pubkey()
         client.add_decoders(program_decoders(registry, trading))
-        steps = _Bootstrap(client, signers.operator, program_dir(settings))
+        steps = _Bootstrap(
+            client, signers.operator, program_dir(settings), local or options.upgrade_programs
+        )
         if signers.faucet is not None:
             await steps.fund_locally(signers.operator.pubkey())
             await steps.fund_locally(signers.faucet.pubkey())
@@ -231,11 +243,14 @@ def _program_keypair(path: Path | None, name: str) -> Keypair:
 class _Bootstrap:
     """The steps, each idempotent; ``actions`` and ``warnings`` collect what happened."""
 
-    def __init__(self, client: ChainClient, operator: Keypair, programs: Path) -> None:
+    def __init__(
+        self, client: ChainClient, operator: Keypair, programs: Path, upgrade_programs: bool
+    ) -> None:
         self.client = client
         self.rpc = client.rpc
         self.operator = operator
         self.programs = programs
+        self.upgrade_programs = upgrade_programs
         self.actions: list[str] = []
         self.warnings: list[str] = []
 
@@ -286,12 +301,25 @@ class _Bootstrap:
                 f"--{name}-program-keypair"
             )
         programdata = await self.rpc.get_account_info(programdata_address(program_id))
-        if program_bytes is not None and not _holds_program(programdata, program_bytes):
+        if program_bytes is None or _holds_program(programdata, program_bytes):
+            return
+        build = self.programs / (name + ".so")
+        if programdata is None:
+            refusal: str | None = "its ProgramData account is missing"
+        else:
+            refusal = _upgrade_refusal(programdata, self.operator.pubkey(), len(program_bytes))
+        if programdata is None or refusal is not None or not self.upgrade_programs:
+            why = refusal or "pass --upgrade-programs to upgrade it on this cluster"
             self.warnings.append(
-                f"the deployed {name} program differs from {self.programs / (name + '.so')}; "
-                "the local chain keeps the old one until it is reset (stop chain-node, move "
-                "its state directory away, `gridtokenx stack up`)"
+                f"the deployed {name} program differs from {build} and was kept: {why}"
             )
+            return
+        (deployed_slot,) = struct.unpack_from("<Q", programdata.data, _SLOT_OFFSET)
+        # The loader refuses a second deployment of a program within one slot.
+        while await self.rpc.get_slot() <= deployed_slot:
+            await asyncio.sleep(_SLOT_POLL_S)
+        await upgrade_program_over_rpc(self.client, self.operator, program_id, program_bytes)
+        self.actions.append(f"upgraded the {name} program at {program_id} to {build}")
 
     async def check_mint(
         self, mint: Pubkey, what: str, *, mint_authority: Pubkey | None
@@ -417,6 +445,21 @@ class _Bootstrap:
             return {}
         self.actions += actions
         return {feed_id.hex(): address for feed_id, address in addresses.items()}
+
+
+def _upgrade_refusal(programdata: AccountInfo, operator: Pubkey, program_len: int) -> str | None:
+    """Why the operator cannot upgrade the program to ``program_len`` bytes (None: it can)."""
+    data = programdata.data
+    authority = data[_AUTHORITY_OFFSET + 1 : _AUTHORITY_OFFSET + 33]
+    if data[_AUTHORITY_OFFSET] != 1 or authority != bytes(operator):
+        return f"its upgrade authority is not the operator {operator}"
+    room = len(data) - PROGRAMDATA_METADATA_LEN
+    if program_len > room:
+        return (
+            f"the build is {program_len} bytes and its ProgramData holds {room}; reset the "
+            "local chain (stop chain-node, move its state directory away, `gridtokenx stack up`)"
+        )
+    return None
 
 
 def _holds_program(programdata: AccountInfo | None, program_bytes: bytes) -> bool:

@@ -50,6 +50,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     bootstrap.add_argument("--fee-bps", type=int, help="market fee (default: settings, 25)")
     bootstrap.add_argument("--addresses-file", type=Path, help="where to write the addresses")
     bootstrap.add_argument("--json", action="store_true", help="print the addresses as JSON")
+    bootstrap.add_argument(
+        "--upgrade-programs",
+        action="store_true",
+        help="upgrade deployed programs that differ from the build (always done on the local node)",
+    )
     bootstrap.set_defaults(handler=_bootstrap)
 
     addresses = actions.add_parser("addresses", help="print the bootstrapped chain's addresses")
@@ -100,6 +105,7 @@ def _bootstrap(args: argparse.Namespace) -> int:
         quote_mint=args.quote_mint,
         fee_bps=args.fee_bps,
         addresses_file=args.addresses_file,
+        upgrade_programs=args.upgrade_programs,
     )
     report = asyncio.run(run_bootstrap(get_settings(), options))
     if not args.json:

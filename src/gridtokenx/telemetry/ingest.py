@@ -10,6 +10,10 @@ batch, so a crash loses nothing and PostgreSQL never applies a reading twice. Wh
 unavailable the batch is retried with exponential backoff; nothing further is consumed until it
 lands.
 
+Meters' profiles are read again every ``meter_refresh_ms``, and at once for the meters of a
+batch with bad signatures (the batch is then judged again): an operator's device-key rotation
+applies without a restart, and readings still signed by the old key are refused from then on.
+
 Scale-out: run one process per share of partitions (same consumer group); a meter's readings
 share its partition, so its watermark lives in exactly one process.
 """
@@ -39,8 +43,10 @@ from gridtokenx.telemetry.repository import AppliedBatch, LatestReadings, Teleme
 from gridtokenx.telemetry.signatures import SlotVerifier
 from gridtokenx.telemetry.validation import (
     DUPLICATE,
+    BatchVerdict,
     MeterProfile,
     MeterTable,
+    RejectReason,
     SlotSignatureCheck,
     ValidationPolicy,
     Watermark,
@@ -58,6 +64,9 @@ class IngestCounters:
     duplicates: int = 0
     beyond_retention: int = 0
     """Accepted readings too old for InfluxDB's retention (kept in PostgreSQL only)."""
+    profile_refreshes: int = 0
+    """Full reads of the meters' profiles since the start."""
+    device_key_changes: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
 
 
@@ -81,6 +90,8 @@ class IngestionService:
         self._meters = MeterTable()
         self._meter_tags: list[str] = []
         """Each slot's meter id as InfluxDB tag text."""
+        self._profiles_due = 0.0
+        """Monotonic time of the next full read of the meters' profiles."""
         self.counters = IngestCounters()
         self._stop = threading.Event()
         self._assigned = threading.Event()
@@ -133,10 +144,13 @@ class IngestionService:
         """Consume until :meth:`stop`, or until ``max_idle_polls`` empty polls in a row once the
         consumer has its partitions."""
         self._add_meters(*self._with_retry(self._repository.load_meters, "postgres"))
+        self._profiles_due = self._next_full_refresh()
         consumer = self._consumer()
         idle = 0
         try:
             while not self._stop.is_set():
+                if time.monotonic() >= self._profiles_due:
+                    self._refresh_profiles(None)
                 records = consumer.consume(
                     self._telemetry.batch_size, self._telemetry.poll_timeout_ms / 1000
                 )
@@ -171,6 +185,32 @@ class IngestionService:
                 *self._with_retry(lambda: self._repository.load_meters(unknown), "postgres")
             )
 
+    def _next_full_refresh(self) -> float:
+        return time.monotonic() + self._telemetry.meter_refresh_ms / 1000
+
+    def _refresh_profiles(self, meter_ids: Sequence[uuid.UUID] | None) -> bool:
+        """Read the profiles of these meters (all when None) again; whether a device key
+        changed."""
+        profiles = self._with_retry(lambda: self._repository.load_profiles(meter_ids), "postgres")
+        if meter_ids is None:
+            self._profiles_due = self._next_full_refresh()
+            self.counters.profile_refreshes += 1
+        rekeyed = self._meters.update_profiles(profiles)
+        for meter_id in rekeyed:
+            _log.info("meter %s has a new device key; its old key's readings are refused", meter_id)
+        self.counters.device_key_changes += len(rekeyed)
+        metrics.DEVICE_KEY_CHANGES.inc(len(rekeyed))
+        return bool(rekeyed)
+
+    def _validate(self, keys: list[bytes | None], values: list[bytes | None]) -> BatchVerdict:
+        return validate_batch(
+            keys,
+            values,
+            self._meters,
+            ValidationPolicy(self._now_ms(), self._telemetry.max_clock_skew_ms),
+            self._check_signatures,
+        )
+
     def process(self, records: Sequence[Message]) -> None:
         """Apply one batch of records (all from this consumer's assignment)."""
         with metrics.BATCH_SECONDS.time():
@@ -178,14 +218,14 @@ class IngestionService:
 
     def _process(self, records: Sequence[Message]) -> None:
         keys = list(map(Message.key, records))
+        values = list(map(Message.value, records))
         self._learn_new_meters(keys)
-        verdict = validate_batch(
-            keys,
-            list(map(Message.value, records)),
-            self._meters,
-            ValidationPolicy(self._now_ms(), self._telemetry.max_clock_skew_ms),
-            self._check_signatures,
-        )
+        verdict = self._validate(keys, values)
+        bad_signature = verdict.slots_rejected_for(RejectReason.BAD_SIGNATURE).tolist()
+        if bad_signature and self._refresh_profiles(
+            [self._meters.meter_ids[slot] for slot in bad_signature]
+        ):
+            verdict = self._validate(keys, values)
         rejections = verdict.rejected()
         rejected: Counter[str] = Counter()
         for index, rejection in rejections:

@@ -20,3 +20,7 @@ STORE_RETRIES = Counter(
 BATCH_SECONDS = Histogram(
     "gridtokenx_ingest_batch_seconds", "Time to validate and apply one batch of records"
 )
+DEVICE_KEY_CHANGES = Counter(
+    "gridtokenx_ingest_device_key_changes",
+    "Rotated device keys picked up while running (readings signed by the old key are refused)",
+)

@@ -111,6 +111,24 @@ class TelemetryRepository:
             watermarks[meter_id] = Watermark(ts, export_wh, import_wh)
         return profiles, watermarks
 
+    def load_profiles(
+        self, meter_ids: Iterable[uuid.UUID] | None = None
+    ) -> dict[uuid.UUID, MeterProfile]:
+        """The current profiles of the given meters (all meters when None), without watermarks:
+        what may change while ingestion runs (a rotated device key, limits, status)."""
+        query = "SELECT meter_id, device_pubkey, max_export_w, max_import_w, status FROM meters"
+        with self._db.transaction() as connection:
+            if meter_ids is None:
+                rows = connection.execute(query).fetchall()
+            else:
+                rows = connection.execute(
+                    query + " WHERE meter_id = ANY(%s)", (list(meter_ids),)
+                ).fetchall()
+        return {
+            meter_id: MeterProfile(bytes(key), max_export_w, max_import_w, status == _ACTIVE)
+            for meter_id, key, max_export_w, max_import_w, status in rows
+        }
+
     def load_offsets(self, consumer_group: str, topic: str) -> dict[int, int]:
         with self._db.transaction() as connection:
             rows = connection.execute(

@@ -180,15 +180,34 @@ class MeterTable:
         self.mark_import_wh = np.concatenate([self.mark_import_wh, np.zeros(extra, np.uint64)])
         for meter_id, profile in profiles.items():
             slot = self.slot_of[meter_id.bytes]
-            keys[slot * PUBLIC_KEY_LEN : (slot + 1) * PUBLIC_KEY_LEN] = profile.device_pubkey
-            self.max_export_w[slot] = profile.max_export_w
-            self.max_import_w[slot] = profile.max_import_w
-            self.active[slot] = profile.active
+            self._set_profile(keys, slot, profile)
             mark = watermarks[meter_id]
             self.mark_timestamp_ms[slot] = mark.timestamp_ms
             self.mark_export_wh[slot] = mark.export_wh
             self.mark_import_wh[slot] = mark.import_wh
         self.public_keys = bytes(keys)
+
+    def update_profiles(self, profiles: Mapping[uuid.UUID, MeterProfile]) -> list[uuid.UUID]:
+        """Replace the profiles of meters already known, keeping their watermarks; return the
+        meters whose device key changed. Unknown meters are skipped: they are learnt with their
+        watermark through :meth:`add`."""
+        keys = bytearray(self.public_keys)
+        rekeyed = []
+        for meter_id, profile in profiles.items():
+            slot = self.slot_of.get(meter_id.bytes)
+            if slot is None:
+                continue
+            if keys[slot * PUBLIC_KEY_LEN : (slot + 1) * PUBLIC_KEY_LEN] != profile.device_pubkey:
+                rekeyed.append(meter_id)
+            self._set_profile(keys, slot, profile)
+        self.public_keys = bytes(keys)
+        return rekeyed
+
+    def _set_profile(self, keys: bytearray, slot: int, profile: MeterProfile) -> None:
+        keys[slot * PUBLIC_KEY_LEN : (slot + 1) * PUBLIC_KEY_LEN] = profile.device_pubkey
+        self.max_export_w[slot] = profile.max_export_w
+        self.max_import_w[slot] = profile.max_import_w
+        self.active[slot] = profile.active
 
     def watermark(self, meter_id: uuid.UUID) -> Watermark:
         slot = self.slot_of[meter_id.bytes]
@@ -233,6 +252,10 @@ class BatchVerdict:
         # np.unique keeps the first occurrence: look from the end.
         _, last = np.unique(slots[::-1], return_index=True)
         return accepted[len(accepted) - 1 - last]
+
+    def slots_rejected_for(self, reason: RejectReason) -> Int64Array:
+        """The slots (once each) of the meters with a record rejected for ``reason``."""
+        return np.unique(self.slots[self.codes == _code(reason)])
 
     def rejected(self) -> list[tuple[int, Rejected]]:
         return [

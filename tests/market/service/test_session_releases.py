@@ -8,7 +8,7 @@ import random
 
 from gridtokenx.market import Side, TimeInForce
 from gridtokenx.market.session import MarketSession
-from gridtokenx.market.wire import ReleaseMessage, decode_release, encode_release
+from gridtokenx.market.wire import AddCommand, ReleaseMessage, decode_release, encode_release
 from tests.market.service.commands import CONFIG, KWH, LogWriter, address
 
 _RNG = random.Random(3)
@@ -21,28 +21,34 @@ def _session() -> tuple[LogWriter, str, MarketSession]:
     return writer, market, MarketSession(market, CONFIG)
 
 
+def _order(
+    writer: LogWriter,
+    market: str,
+    side: Side,
+    price: int,
+    quantity: int,
+    owner: str,
+    time_in_force: TimeInForce = TimeInForce.GTC,
+    *,
+    post_only: bool = False,
+) -> AddCommand:
+    """An order without expiry whose terms the test states."""
+    return writer.add(
+        market,
+        side=side,
+        price=price,
+        quantity=quantity,
+        owner=owner,
+        time_in_force=time_in_force,
+        post_only=post_only,
+        expiry_s=0,
+    )
+
+
 def test_the_rest_of_an_ioc_order_is_released_after_its_trade() -> None:
     writer, market, session = _session()
-    ask = writer.add(
-        market,
-        side=Side.SELL,
-        price=100,
-        quantity=KWH,
-        owner=A,
-        time_in_force=TimeInForce.GTC,
-        post_only=False,
-        expiry_s=0,
-    )
-    bid = writer.add(
-        market,
-        side=Side.BUY,
-        price=100,
-        quantity=3 * KWH,
-        owner=B,
-        time_in_force=TimeInForce.IOC,
-        post_only=False,
-        expiry_s=0,
-    )
+    ask = _order(writer, market, Side.SELL, 100, KWH, A)
+    bid = _order(writer, market, Side.BUY, 100, 3 * KWH, B, TimeInForce.IOC)
     assert session.apply(ask, 0).releases == []
     outcome = session.apply(bid, 1)
     [trade] = outcome.trades
@@ -55,36 +61,9 @@ def test_the_rest_of_an_ioc_order_is_released_after_its_trade() -> None:
 
 def test_a_fully_filled_ioc_order_and_a_gtc_rest_are_not_released() -> None:
     writer, market, session = _session()
-    ask = writer.add(
-        market,
-        side=Side.SELL,
-        price=100,
-        quantity=2 * KWH,
-        owner=A,
-        time_in_force=TimeInForce.GTC,
-        post_only=False,
-        expiry_s=0,
-    )
-    ioc = writer.add(
-        market,
-        side=Side.BUY,
-        price=100,
-        quantity=KWH,
-        owner=B,
-        time_in_force=TimeInForce.IOC,
-        post_only=False,
-        expiry_s=0,
-    )
-    gtc = writer.add(
-        market,
-        side=Side.BUY,
-        price=100,
-        quantity=3 * KWH,
-        owner=C,
-        time_in_force=TimeInForce.GTC,
-        post_only=False,
-        expiry_s=0,
-    )
+    ask = _order(writer, market, Side.SELL, 100, 2 * KWH, A)
+    ioc = _order(writer, market, Side.BUY, 100, KWH, B, TimeInForce.IOC)
+    gtc = _order(writer, market, Side.BUY, 100, 3 * KWH, C)
     session.apply(ask, 0)
     assert session.apply(ioc, 1).releases == []
     outcome = session.apply(gtc, 2)
@@ -94,36 +73,9 @@ def test_a_fully_filled_ioc_order_and_a_gtc_rest_are_not_released() -> None:
 
 def test_a_post_only_order_that_would_take_is_released_and_one_that_rests_is_not() -> None:
     writer, market, session = _session()
-    ask = writer.add(
-        market,
-        side=Side.SELL,
-        price=100,
-        quantity=KWH,
-        owner=A,
-        time_in_force=TimeInForce.GTC,
-        post_only=False,
-        expiry_s=0,
-    )
-    crossing = writer.add(
-        market,
-        side=Side.BUY,
-        price=100,
-        quantity=KWH,
-        owner=B,
-        time_in_force=TimeInForce.GTC,
-        post_only=True,
-        expiry_s=0,
-    )
-    resting = writer.add(
-        market,
-        side=Side.BUY,
-        price=99,
-        quantity=KWH,
-        owner=B,
-        time_in_force=TimeInForce.GTC,
-        post_only=True,
-        expiry_s=0,
-    )
+    ask = _order(writer, market, Side.SELL, 100, KWH, A)
+    crossing = _order(writer, market, Side.BUY, 100, KWH, B, post_only=True)
+    resting = _order(writer, market, Side.BUY, 99, KWH, B, post_only=True)
     session.apply(ask, 0)
     outcome = session.apply(crossing, 1)
     assert outcome.trades == []
@@ -142,29 +94,11 @@ def test_a_post_only_order_that_would_take_is_released_and_one_that_rests_is_not
 
 def test_releasable_orders_survive_a_snapshot() -> None:
     writer, market, session = _session()
-    resting = writer.add(
-        market,
-        side=Side.BUY,
-        price=99,
-        quantity=KWH,
-        owner=B,
-        time_in_force=TimeInForce.GTC,
-        post_only=True,
-        expiry_s=0,
-    )
+    resting = _order(writer, market, Side.BUY, 99, KWH, B, post_only=True)
     session.apply(resting, 0)
     restored = MarketSession.restore(json.loads(json.dumps(session.snapshot())))
     # Self-trade prevention cancels the resting post-only order when its owner takes.
-    taker = writer.add(
-        market,
-        side=Side.SELL,
-        price=99,
-        quantity=KWH,
-        owner=B,
-        time_in_force=TimeInForce.GTC,
-        post_only=False,
-        expiry_s=0,
-    )
+    taker = _order(writer, market, Side.SELL, 99, KWH, B)
     for each in (session, restored):
         outcome = each.apply(taker, 1)
         assert [(r.order, r.reason) for r in outcome.releases] == [
@@ -174,16 +108,7 @@ def test_releasable_orders_survive_a_snapshot() -> None:
 
 def test_a_snapshot_from_before_releases_restores_with_nothing_releasable() -> None:
     writer, market, session = _session()
-    add = writer.add(
-        market,
-        side=Side.BUY,
-        price=99,
-        quantity=KWH,
-        owner=B,
-        time_in_force=TimeInForce.GTC,
-        post_only=True,
-        expiry_s=0,
-    )
+    add = _order(writer, market, Side.BUY, 99, KWH, B, post_only=True)
     session.apply(add, 0)
     old = session.snapshot()
     del old["last_trade_id"]

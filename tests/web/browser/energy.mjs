@@ -23,6 +23,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 
 import { TIMEOUT_MS, launchRecorded } from "./chromium.mjs";
+import { expectation } from "./expectation.mjs";
 
 const require = createRequire(join(process.env.GRIDTOKENX_WEB_DIR, "package.json"));
 const { chromium } = require("playwright-core");
@@ -57,16 +58,6 @@ async function signIn(page) {
   await signedIn.or(button).first().waitFor({ timeout: TIMEOUT_MS });
   if (!(await signedIn.count())) await button.click();
   await signedIn.waitFor({ timeout: TIMEOUT_MS });
-}
-
-async function expectation() {
-  for (;;) {
-    try {
-      return JSON.parse(await readFile(process.env.EXPECT_FILE, "utf8"));
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 /** A download started by clicking `testId`: its file name and its bytes. */

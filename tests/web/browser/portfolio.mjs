@@ -1,5 +1,5 @@
 // Drives Debian's Chromium through the trading app's notifications and portfolio pages
-// (playwright-core, never a downloaded browser). Called by tests/web/test_trading_portfolio.py,
+// (playwright-core, never a downloaded browser). Called by tests/web/after_trade/test_trading_portfolio.py,
 // one phase per call; the browser profile (the development wallet's key in localStorage and the
 // gateway's refresh cookie) persists between phases.
 //
@@ -13,11 +13,11 @@
 //
 // Environment: GRIDTOKENX_WEB_DIR (the npm workspace), APP_URL, PROFILE_DIR, ARTIFACT_DIR,
 // EXPECT (JSON), EXPECT_FILE.
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 
 import { TIMEOUT_MS, launchRecorded } from "./chromium.mjs";
+import { expectation } from "./expectation.mjs";
 
 const require = createRequire(join(process.env.GRIDTOKENX_WEB_DIR, "package.json"));
 const { chromium } = require("playwright-core");
@@ -34,16 +34,6 @@ async function signedInOn(page, path) {
   await ready.or(button).first().waitFor({ timeout: TIMEOUT_MS });
   if (!(await ready.count())) await button.click();
   await ready.waitFor({ timeout: TIMEOUT_MS });
-}
-
-async function expectation() {
-  for (;;) {
-    try {
-      return JSON.parse(await readFile(process.env.EXPECT_FILE, "utf8"));
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 const bellUnread = (page) => page.getByTestId("notification-bell").getAttribute("data-unread");

@@ -2,7 +2,8 @@
 
 1. one transaction creates the buffer account (system CreateAccount) and InitializeBuffer;
 2. Write transactions fill it, each as large as the 1,232-byte packet limit allows;
-3. one transaction creates the program account and sends DeployWithMaxDataLen.
+3. one transaction creates the program account and sends DeployWithMaxDataLen — or, for a
+   program already deployed, sends Upgrade (the same buffer steps first).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from gridtokenx.chain.deploy.loader_v3 import (
     deploy_with_max_data_len,
     initialize_buffer,
     programdata_address,
+    upgrade,
     write,
 )
 
@@ -66,6 +68,63 @@ def deploy_program(
 
     ``max_data_len`` defaults to the program's size; pass more to leave room for upgrades.
     """
+    buffer, write_transactions, chunk_size = _filled_buffer(submitter, payer, program_bytes)
+    submitter.submit(
+        _signed(
+            submitter,
+            [
+                _create_loader_account(submitter, payer, program.pubkey(), PROGRAM_ACCOUNT_LEN),
+                deploy_with_max_data_len(
+                    payer.pubkey(),
+                    program.pubkey(),
+                    buffer.pubkey(),
+                    payer.pubkey(),
+                    max_data_len if max_data_len is not None else len(program_bytes),
+                ),
+            ],
+            payer,
+            [program],
+        ),
+        "deploy the program",
+    )
+    return DeployedProgram(
+        program_id=program.pubkey(),
+        programdata=programdata_address(program.pubkey()),
+        buffer=buffer.pubkey(),
+        write_transactions=write_transactions,
+        chunk_size=chunk_size,
+    )
+
+
+def upgrade_program(
+    submitter: TransactionSubmitter, authority: Keypair, program_id: Pubkey, program_bytes: bytes
+) -> DeployedProgram:
+    """Replace the bytes of the program at ``program_id`` (``authority`` is its upgrade
+    authority and pays); they must fit the ProgramData's ``max_data_len``."""
+    buffer, write_transactions, chunk_size = _filled_buffer(submitter, authority, program_bytes)
+    submitter.submit(
+        _signed(
+            submitter,
+            [upgrade(program_id, buffer.pubkey(), authority.pubkey(), authority.pubkey())],
+            authority,
+            [],
+        ),
+        "upgrade the program",
+    )
+    return DeployedProgram(
+        program_id=program_id,
+        programdata=programdata_address(program_id),
+        buffer=buffer.pubkey(),
+        write_transactions=write_transactions,
+        chunk_size=chunk_size,
+    )
+
+
+def _filled_buffer(
+    submitter: TransactionSubmitter, payer: Keypair, program_bytes: bytes
+) -> tuple[Keypair, int, int]:
+    """A new buffer holding ``program_bytes`` (``payer`` its authority); with the number of
+    write transactions and their chunk size."""
     buffer = Keypair()
     submitter.submit(
         _signed(
@@ -89,31 +148,7 @@ def deploy_program(
             submitter, [write(buffer.pubkey(), payer.pubkey(), offset, chunk)], payer, []
         )
         submitter.submit(transaction, f"write bytes {offset}..{offset + len(chunk)}")
-    submitter.submit(
-        _signed(
-            submitter,
-            [
-                _create_loader_account(submitter, payer, program.pubkey(), PROGRAM_ACCOUNT_LEN),
-                deploy_with_max_data_len(
-                    payer.pubkey(),
-                    program.pubkey(),
-                    buffer.pubkey(),
-                    payer.pubkey(),
-                    max_data_len if max_data_len is not None else len(program_bytes),
-                ),
-            ],
-            payer,
-            [program],
-        ),
-        "deploy the program",
-    )
-    return DeployedProgram(
-        program_id=program.pubkey(),
-        programdata=programdata_address(program.pubkey()),
-        buffer=buffer.pubkey(),
-        write_transactions=len(offsets),
-        chunk_size=chunk_size,
-    )
+    return buffer, len(offsets), chunk_size
 
 
 def _create_loader_account(

@@ -23,6 +23,7 @@ PROGRAMDATA_METADATA_LEN = 4 + 8 + 1 + 32  # ProgramData { slot, upgrade_authori
 _INITIALIZE_BUFFER = 0
 _WRITE = 1
 _DEPLOY_WITH_MAX_DATA_LEN = 2
+_UPGRADE = 3
 
 
 def programdata_address(program_id: Pubkey) -> Pubkey:
@@ -76,3 +77,19 @@ def deploy_with_max_data_len(
     # format every deployed loader understands, and means "close the buffer".
     data = struct.pack("<IQ", _DEPLOY_WITH_MAX_DATA_LEN, max_data_len)
     return Instruction(LOADER_V3_ID, data, accounts)
+
+
+def upgrade(program_id: Pubkey, buffer: Pubkey, authority: Pubkey, spill: Pubkey) -> Instruction:
+    """Upgrade: replace the program's bytes with the buffer's (which the loader closes, paying
+    its lamports and the ProgramData's surplus to ``spill``); the program's upgrade authority
+    signs."""
+    accounts = [
+        AccountMeta(programdata_address(program_id), is_signer=False, is_writable=True),
+        AccountMeta(program_id, is_signer=False, is_writable=True),
+        AccountMeta(buffer, is_signer=False, is_writable=True),
+        AccountMeta(spill, is_signer=False, is_writable=True),
+        AccountMeta(sysvar.RENT, is_signer=False, is_writable=False),
+        AccountMeta(sysvar.CLOCK, is_signer=False, is_writable=False),
+        AccountMeta(authority, is_signer=True, is_writable=False),
+    ]
+    return Instruction(LOADER_V3_ID, struct.pack("<I", _UPGRADE), accounts)

@@ -12,11 +12,12 @@ from typing import TypeVar
 
 from solders.hash import Hash
 from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 from solders.transaction import Transaction, VersionedTransaction
 
 from gridtokenx.chain.client.client import ChainClient
 from gridtokenx.chain.client.errors import ChainClientError
-from gridtokenx.chain.deploy.deployer import DeployedProgram, deploy_program
+from gridtokenx.chain.deploy.deployer import DeployedProgram, deploy_program, upgrade_program
 from gridtokenx.chain.deploy.errors import DeployTransactionFailedError
 
 T = TypeVar("T")
@@ -61,3 +62,11 @@ async def deploy_program_over_rpc(
     return await asyncio.to_thread(
         deploy_program, submitter, payer, program, program_bytes, max_data_len
     )
+
+
+async def upgrade_program_over_rpc(
+    client: ChainClient, authority: Keypair, program_id: Pubkey, program_bytes: bytes
+) -> DeployedProgram:
+    """``upgrade_program`` against ``client``'s cluster, without blocking the event loop."""
+    submitter = RpcSubmitter(client, asyncio.get_running_loop())
+    return await asyncio.to_thread(upgrade_program, submitter, authority, program_id, program_bytes)

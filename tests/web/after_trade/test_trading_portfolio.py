@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,53 +26,29 @@ import httpx
 import pytest
 from solders.keypair import Keypair
 
-from gridtokenx.config import Settings, get_settings
 from gridtokenx.core.money import payment_for_fill, split_fee
 from gridtokenx.gateway.database import create_engine
 from gridtokenx.gateway.notification_repository import NotificationRepository
 from gridtokenx.stack.services.notifier import NotifierService
-from tests.chain.local_chain import LocalChain, bootstrapped_chain
+from tests.chain.local_chain import LocalChain
 from tests.gateway.wallet import BrowserWallet, bearer, sign_in
-from tests.utils.market_pipeline import MarketPipeline, market_pipeline
-from tests.web.next_app import Browser, prepare_web, trading_app_with_gateway
-from tests.web.test_trading_history import PRICE, QUANTITY, _buy, _fund_seller, _settled
+from tests.utils.market_pipeline import MarketPipeline
+from tests.web.after_trade.trade_rig import (
+    PRICE,
+    QUANTITY,
+    buy,
+    fund_seller,
+    settled,
+)
+from tests.web.next_app import Browser
 
 pytestmark = pytest.mark.integration
 
-PORTFOLIO_SCRIPT = Path(__file__).parent / "browser" / "portfolio.mjs"
+PORTFOLIO_SCRIPT = Path(__file__).parents[1] / "browser" / "portfolio.mjs"
 MARKET_KINDS = {"order_filled", "trade_settled"}
 """What the notifier writes for the seller's filled and settled sell."""
 OLDER = 21
 """Older notifications written before the page opens (more than a page of 20)."""
-
-
-@pytest.fixture(scope="module")
-def local_chain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalChain]:
-    prepare_web(get_settings(), "trading")
-    with bootstrapped_chain(tmp_path_factory.mktemp("web-portfolio-chain")) as chain:
-        yield chain
-
-
-@pytest.fixture
-def pipeline(
-    running_stack: Settings, local_chain: LocalChain, tmp_path: Path
-) -> Iterator[MarketPipeline]:
-    with market_pipeline(running_stack, local_chain, tmp_path) as pipeline:
-        yield pipeline
-
-
-@pytest.fixture
-def browser(
-    running_stack: Settings, local_chain: LocalChain, pipeline: MarketPipeline, tmp_path: Path
-) -> Iterator[Browser]:
-    with trading_app_with_gateway(
-        running_stack,
-        local_chain,
-        tmp_path,
-        settings=pipeline.settings,
-        database=pipeline.settings.postgres,
-    ) as browser:
-        yield browser
 
 
 def _gateway_url(browser: Browser) -> str:
@@ -119,16 +94,16 @@ def test_a_notification_arrives_live_and_the_portfolio_shows_the_settled_trade(
 ) -> None:
     connected = browser.run("connect")
     wallet = Keypair.from_base58_string(str(connected["secretKey"]))
-    asyncio.run(_fund_seller(local_chain, wallet))
+    asyncio.run(fund_seller(local_chain, wallet))
     placed = browser.run(
         "order", {"orders": 1}, order={"side": "sell", "price": "0.1", "quantity": "2"}
     )
     assert "errorCode" not in placed, placed.get("error")
-    asyncio.run(_buy(local_chain))
-    pipeline.wait(lambda: _settled(pipeline) is not None, "the trade to settle")
-    settled = _settled(pipeline)
-    assert settled is not None
-    fill_signature, _batch_signature, trade_id = settled
+    asyncio.run(buy(local_chain))
+    pipeline.wait(lambda: settled(pipeline) is not None, "the trade to settle")
+    trade = settled(pipeline)
+    assert trade is not None
+    fill_signature, _batch_signature, trade_id = trade
 
     other_device = asyncio.run(_sign_in_elsewhere(browser, wallet))
     account = _get(browser, other_device, "/v1/me")
